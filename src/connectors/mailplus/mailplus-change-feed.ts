@@ -1,0 +1,107 @@
+import { type Clock, systemClock } from '../../clock.js';
+import type { MailplusClient } from './mailplus-client.js';
+import type { MailplusContact } from './mailplus-types.js';
+
+/**
+ * Reads `GET /contact/updates/list` window after window. Mail+ has no webhooks and no change token,
+ * only a time window, and a change can become visible in the feed a little after its `lastChanged`
+ * (and a contact changed while we page moves behind our cursor). Each window therefore starts
+ * `overlapMs` before the previous window's end, as MailPlus's own connector does (it reads 2 h every
+ * hour, spotler.md §3.3). Contacts seen in the overlap are recognised by (externalId, lastChanged) and
+ * not yielded twice; the memory of them is part of the checkpoint, so it survives a restart.
+ */
+export interface ChangeFeedCheckpoint {
+  /** Epoch ms: where the last completed window ended. */
+  until: number;
+  /** `${externalId}@${lastChanged}` of changes already yielded that the next window will see again. */
+  seen: string[];
+}
+
+export interface ChangeFeedOptions {
+  /** Must exceed the service's visibility lag plus clock skew; default 10 minutes. */
+  overlapMs?: number;
+  /** Contacts per page; default 100. */
+  pageSize?: number;
+  clock?: Clock;
+}
+
+export class MailplusChangeFeed {
+  readonly #client: MailplusClient;
+  readonly #overlapMs: number;
+  readonly #pageSize: number;
+  readonly #clock: Clock;
+
+  constructor(client: MailplusClient, options: ChangeFeedOptions = {}) {
+    this.#client = client;
+    this.#overlapMs = options.overlapMs ?? 10 * 60_000;
+    this.#pageSize = options.pageSize ?? 100;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** The checkpoint for a first run that should read changes from `fromMs` on. */
+  static startingAt(fromMs: number): ChangeFeedCheckpoint {
+    return { until: fromMs, seen: [] };
+  }
+
+  /** One window, from the checkpoint (minus the overlap) to now. Iterate it, then read `.checkpoint`. */
+  read(checkpoint: ChangeFeedCheckpoint): ChangeFeedPass {
+    const toMs = this.#clock.now();
+    const fromMs = Math.max(0, Math.min(checkpoint.until, toMs) - this.#overlapMs);
+    return new ChangeFeedPass(this.#client, {
+      fromMs,
+      toMs,
+      pageSize: this.#pageSize,
+      seen: new Set(checkpoint.seen),
+      nextFromMs: toMs - this.#overlapMs,
+    });
+  }
+}
+
+interface PassPlan {
+  fromMs: number;
+  toMs: number;
+  pageSize: number;
+  seen: Set<string>;
+  /** Where the next window will start; changes before it cannot come back, so they are forgotten. */
+  nextFromMs: number;
+}
+
+export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
+  readonly #client: MailplusClient;
+  readonly #plan: PassPlan;
+  #done = false;
+
+  constructor(client: MailplusClient, plan: PassPlan) {
+    this.#client = client;
+    this.#plan = plan;
+  }
+
+  get window(): { fromMs: number; toMs: number } {
+    return { fromMs: this.#plan.fromMs, toMs: this.#plan.toMs };
+  }
+
+  /** Only meaningful once iteration has finished; persist it after the changes are durably queued. */
+  get checkpoint(): ChangeFeedCheckpoint {
+    if (!this.#done) throw new Error('The change feed window has not been read to the end yet');
+    const { seen, nextFromMs, toMs } = this.#plan;
+    const kept = [...seen].filter((key) => Number(key.slice(key.lastIndexOf('@') + 1)) >= nextFromMs);
+    return { until: toMs, seen: kept };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<MailplusContact> {
+    const { fromMs, toMs, pageSize, seen } = this.#plan;
+    let after: number | undefined;
+    do {
+      const page = await this.#client.updatesPage({ fromMs, toMs, pageSize, after });
+      for (const contact of page.contacts) {
+        const key = `${contact.externalId}@${contact.lastChanged ?? 0}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield contact;
+      }
+      const next = page.paging?.after;
+      after = page.contacts.length > 0 && next !== undefined && next !== after ? next : undefined;
+    } while (after !== undefined);
+    this.#done = true;
+  }
+}

@@ -1,0 +1,178 @@
+import { type KoppelError, PermanentError, RetryableError } from '../../errors.js';
+import { errorForContactCode } from './mailplus-errors.js';
+import { MailplusHttp, type MailplusHttpOptions } from './mailplus-http.js';
+import {
+  addContactResponseSchema,
+  type ContactInput,
+  type ContactsResponse,
+  contactSchema,
+  contactsResponseSchema,
+  MAX_CONTACTS_PER_BULK,
+  type MailplusContact,
+  type MailplusProperty,
+  propertySchema,
+} from './mailplus-types.js';
+
+export type MailplusClientOptions = MailplusHttpOptions;
+
+/** The outcome of one contact in a bulk write: every input contact gets exactly one. */
+export type ContactOutcome =
+  | { externalId: string; ok: true }
+  | { externalId: string; ok: false; code: string; error: KoppelError };
+
+export interface WriteOptions {
+  /** true clears the properties the request does not mention; koppel merges (false) by default. */
+  purge?: boolean;
+}
+
+export interface UpdatesPageQuery {
+  /** Epoch milliseconds; sent as ISO 8601. */
+  fromMs: number;
+  toMs: number;
+  pageSize: number;
+  after?: number;
+}
+
+/** The Mail+ REST calls koppel uses, one method per endpoint (spotler.md §1.4). */
+export class MailplusClient {
+  readonly #http: MailplusHttp;
+
+  constructor(options: MailplusClientOptions) {
+    this.#http = new MailplusHttp(options);
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  async listProperties(): Promise<MailplusProperty[]> {
+    const { body } = await this.#http.send({
+      operation: 'GET /contact/properties/list',
+      method: 'GET',
+      path: '/contact/properties/list',
+    });
+    return propertySchema.array().parse(body);
+  }
+
+  /** `POST /contact` with update:true: creates or updates, so a retried write is harmless. */
+  async upsertContact(contact: ContactInput, options: WriteOptions = {}): Promise<void> {
+    await this.#http.send({
+      operation: 'POST /contact',
+      method: 'POST',
+      path: '/contact',
+      body: { update: true, purge: options.purge ?? false, contact },
+    });
+  }
+
+  /** Null when the contact does not exist (404). */
+  async getContact(externalId: string): Promise<MailplusContact | null> {
+    try {
+      const { body } = await this.#http.send({
+        operation: 'GET /contact/{externalId}',
+        method: 'GET',
+        path: `/contact/${encodeURIComponent(externalId)}`,
+      });
+      return contactSchema.parse(body);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** `PUT /contact/{externalId}`: the contact must exist (PermanentError CONTACT_NOT_FOUND if not). */
+  async updateContact(contact: ContactInput, options: WriteOptions = {}): Promise<void> {
+    await this.#http.send({
+      operation: 'PUT /contact/{externalId}',
+      method: 'PUT',
+      path: `/contact/${encodeURIComponent(contact.externalId)}`,
+      body: { update: true, purge: options.purge ?? false, contact },
+    });
+  }
+
+  /** GDPR erasure; Mail+ has no delete. 'not-found' when there was nothing to anonymize. */
+  async anonymizeContact(externalId: string): Promise<'anonymized' | 'not-found'> {
+    try {
+      await this.#http.send({
+        operation: 'PUT /contact/anonymize/{externalId}',
+        method: 'PUT',
+        path: `/contact/anonymize/${encodeURIComponent(externalId)}`,
+      });
+      return 'anonymized';
+    } catch (error) {
+      if (isNotFound(error)) return 'not-found';
+      throw error;
+    }
+  }
+
+  /**
+   * One `POST /contact/list` call (upsert). Throws only when the call as a whole fails; per-contact
+   * rejections come back as outcomes, one per input contact, in input order.
+   */
+  async upsertContacts(
+    contacts: readonly ContactInput[],
+    options: WriteOptions = {},
+  ): Promise<ContactOutcome[]> {
+    if (contacts.length > MAX_CONTACTS_PER_BULK) {
+      throw new PermanentError(
+        `Mail+ accepts at most ${MAX_CONTACTS_PER_BULK} contacts per bulk call, got ${contacts.length}`,
+        { service: 'mailplus' },
+      );
+    }
+    if (contacts.length === 0) return [];
+    const { body } = await this.#http.send({
+      operation: 'POST /contact/list',
+      method: 'POST',
+      path: '/contact/list',
+      body: { update: true, purge: options.purge ?? false, contacts },
+    });
+    return matchOutcomes(contacts, addContactResponseSchema.array().parse(body));
+  }
+
+  /** One page of `GET /contact/updates/list`; see MailplusChangeFeed for the windowed reader. */
+  async updatesPage(query: UpdatesPageQuery): Promise<ContactsResponse> {
+    const { body } = await this.#http.send({
+      operation: 'GET /contact/updates/list',
+      method: 'GET',
+      path: '/contact/updates/list',
+      query: {
+        fromDate: new Date(query.fromMs).toISOString(),
+        toDate: new Date(query.toMs).toISOString(),
+        pageSize: query.pageSize,
+        after: query.after,
+      },
+    });
+    return contactsResponseSchema.parse(body);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof PermanentError && error.detail.status === 404;
+}
+
+/** Results are matched by externalId (in order, for repeated ids); a missing result is retryable. */
+function matchOutcomes(
+  contacts: readonly ContactInput[],
+  results: ReadonlyArray<{ externalId?: string; code: string; message?: string }>,
+): ContactOutcome[] {
+  const byId = new Map<string, Array<(typeof results)[number]>>();
+  for (const result of results) {
+    const id = result.externalId ?? '';
+    byId.set(id, [...(byId.get(id) ?? []), result]);
+  }
+  return contacts.map(({ externalId }) => {
+    const result = byId.get(externalId)?.shift();
+    if (!result) {
+      const error = new RetryableError(`Mail+ returned no result for contact ${externalId}`, {
+        service: 'mailplus',
+      });
+      return { externalId, ok: false, code: 'MISSING_RESULT', error };
+    }
+    if (result.code === 'OK') return { externalId, ok: true };
+    return {
+      externalId,
+      ok: false,
+      code: result.code,
+      error: errorForContactCode(externalId, result.code, result.message),
+    };
+  });
+}
