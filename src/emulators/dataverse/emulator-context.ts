@@ -1,0 +1,13 @@
+import type { Clock } from '../../clock.js';
+import type { DataverseStore } from './store.js';
+
+/** What the Web API handlers share: the organisation's data, time, and where the API lives. */
+export interface EmulatorContext {
+  store: DataverseStore;
+  clock: Clock;
+  /** `https://127.0.0.1:<port>/api/data/v9.2/`, the prefix of every link the emulator writes. */
+  apiBase: string;
+  changeTokenLifetimeMs: number;
+  /** What WhoAmI answers: the application user and its organisation. */
+  identity: { UserId: string; BusinessUnitId: string; OrganizationId: string };
+}
