@@ -1,0 +1,85 @@
+import type { Random } from '../../clock.js';
+import type { Fault, FaultInjector, FaultRates } from '../shared/faults.js';
+import type { ContactStore, ContactWrite } from './contact-store.js';
+import type { RecordedRequest, RequestCounts, RequestRecorder } from './request-recorder.js';
+import { syntheticContacts } from './synthetic-contacts.js';
+import { toWireContact, type WireContact } from './wire-contact.js';
+
+/**
+ * Test and demo controls: what a person (unsubscribe link, subscribe form) or a marketer (editing in the
+ * Mail+ UI) would do, plus seeding, faults and request counts. None of it is reachable through the
+ * Mail+ API itself; over HTTP it sits behind /_emulator with the consumer secret.
+ */
+export interface MailplusEmulatorAdmin {
+  /** Adds `count` synthetic contacts and returns their externalIds. */
+  seed(count: number): string[];
+  contacts(): WireContact[];
+  contact(externalId: string): WireContact | undefined;
+  /** A marketer edits fields in the UI; the same validation and opt-out rules as the API apply. */
+  edit(externalId: string, properties: Record<string, unknown>): void;
+  /** The person unsubscribes from one permission. */
+  unsubscribe(externalId: string, bit: number): void;
+  /** The person uses a global unsubscribe package. */
+  optOut(externalId: string): void;
+  /** The person subscribes again through a form, which is the only way back from a global opt-out. */
+  resubscribe(externalId: string, bits: readonly number[]): void;
+  setFaults(rates: FaultRates): void;
+  /** Faults for the next requests, in order, before any random draw. */
+  injectFaults(...faults: Fault[]): void;
+  requestCounts(): RequestCounts;
+  requestLog(): RecordedRequest[];
+  resetRequests(): void;
+}
+
+export interface AdminParts {
+  store: ContactStore;
+  faults: FaultInjector;
+  scripted: Fault[];
+  recorder: RequestRecorder;
+  random: Random;
+  seed: number;
+}
+
+export function createAdmin(parts: AdminParts): MailplusEmulatorAdmin {
+  const { store, recorder } = parts;
+  const next = syntheticContacts(parts.seed, parts.random);
+  let seeded = 0;
+  const wire = (id: string) => {
+    const contact = store.get(id);
+    return contact ? toWireContact(contact, store.properties) : undefined;
+  };
+  const must = (ok: boolean, externalId: string) => {
+    if (!ok) throw new Error(`No contact with externalId ${externalId}`);
+  };
+  return {
+    seed(count) {
+      return Array.from({ length: count }, () => create(store, next(seeded++)));
+    },
+    contacts: () => store.all().map((c) => wire(c.externalId)!),
+    contact: wire,
+    edit(externalId, properties) {
+      const result = store.write(
+        { externalId, properties },
+        { allowCreate: false, allowUpdate: true, purge: false },
+      );
+      if (result.code !== 'OK')
+        throw new Error(`Edit of ${externalId} refused: ${result.code} ${result.message}`);
+    },
+    unsubscribe: (externalId, bit) => must(store.setPermission(externalId, bit, false), externalId),
+    optOut: (externalId) => must(store.optOut(externalId), externalId),
+    resubscribe: (externalId, bits) => must(store.resubscribe(externalId, bits), externalId),
+    setFaults: (rates) => parts.faults.setRates(rates),
+    injectFaults: (...faults) => {
+      parts.scripted.push(...faults);
+    },
+    requestCounts: () => recorder.counts(),
+    requestLog: () => recorder.log(),
+    resetRequests: () => recorder.reset(),
+  };
+}
+
+function create(store: ContactStore, contact: ContactWrite): string {
+  const result = store.write(contact, { allowCreate: true, allowUpdate: false, purge: false });
+  if (result.code !== 'OK') throw new Error(`Seeding ${contact.externalId} failed: ${result.code}`);
+  return contact.externalId;
+}
