@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { ManualClock } from '../../../src/clock.js';
+import {
+  type ChangeFeedPass,
+  MailplusChangeFeed,
+} from '../../../src/connectors/mailplus/mailplus-change-feed.js';
+import { type Pair, person, startPair } from './fixtures.js';
+
+const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
+const LAG = 2000;
+
+async function drain(pass: ChangeFeedPass): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const contact of pass) ids.push(contact.externalId);
+  return ids;
+}
+
+describe('updates feed read through overlapping windows', () => {
+  let clock: ManualClock;
+  let pair: Pair;
+  beforeEach(async () => {
+    await pair?.close();
+    clock = new ManualClock(T0);
+    pair = await startPair({ clock, emulator: { updatesLagMs: LAG } });
+  });
+  after(() => pair.close());
+
+  async function writeAt(ms: number, externalId: string, extra: Record<string, unknown> = {}) {
+    clock.set(ms);
+    await pair.client.upsertContact(person(externalId, extra));
+  }
+
+  it('pages with after until the window is exhausted, each contact once', async () => {
+    for (let i = 0; i < 25; i++) await writeAt(T0 + i, `page-${i}`);
+    clock.set(T0 + 10_000);
+    const feed = new MailplusChangeFeed(pair.client, { clock, pageSize: 10 });
+    const ids = await drain(feed.read(MailplusChangeFeed.startingAt(T0)));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 25 }, (_, i) => `page-${i}`),
+    );
+    const pages = pair.emulator.admin.requestLog().filter((r) => r.route === 'GET /contact/updates/list');
+    assert.deepEqual(
+      pages.map((r) => r.query.find(([name]) => name === 'after')?.[1]),
+      [undefined, '10', '20'],
+    );
+  });
+
+  it('misses a change made just before the boundary when windows do not overlap', async () => {
+    const feed = new MailplusChangeFeed(pair.client, { clock, overlapMs: 0 });
+    await writeAt(T0 + 1000, 'early');
+    await writeAt(T0 + 4500, 'late'); // visible from T0 + 6500 only
+    clock.set(T0 + 5000);
+    const first = feed.read(MailplusChangeFeed.startingAt(T0));
+    assert.deepEqual(await drain(first), ['early']);
+    clock.set(T0 + 10_000);
+    assert.deepEqual(
+      await drain(feed.read(first.checkpoint)),
+      [],
+      'the emulator makes the overlap necessary',
+    );
+  });
+
+  it('catches that change with an overlap longer than the lag, and yields nothing twice', async () => {
+    const feed = new MailplusChangeFeed(pair.client, { clock, overlapMs: LAG + 500 });
+    await writeAt(T0 + 1000, 'early');
+    await writeAt(T0 + 3000, 'at-visibility-edge'); // visible exactly at T0 + 5000
+    await writeAt(T0 + 4500, 'late');
+    clock.set(T0 + 5000);
+    const first = feed.read(MailplusChangeFeed.startingAt(T0));
+    assert.deepEqual(await drain(first), ['early', 'at-visibility-edge']);
+    clock.set(T0 + 10_000);
+    const second = feed.read(first.checkpoint);
+    assert.deepEqual(await drain(second), ['late']);
+    assert.equal(second.window.fromMs, T0 + 5000 - (LAG + 500));
+  });
+
+  it('yields a contact again when it changed again after being read', async () => {
+    const feed = new MailplusChangeFeed(pair.client, { clock });
+    await writeAt(T0 + 1000, 'twice');
+    clock.set(T0 + 5000);
+    const first = feed.read(MailplusChangeFeed.startingAt(T0));
+    assert.deepEqual(await drain(first), ['twice']);
+    await writeAt(T0 + 6000, 'twice', { city: 'Arnhem' });
+    clock.set(T0 + 9000);
+    assert.deepEqual(await drain(feed.read(first.checkpoint)), ['twice']);
+  });
+
+  it('keeps a JSON checkpoint that survives a restart and forgets what cannot come back', async () => {
+    const overlapMs = 60_000;
+    await writeAt(T0 + 1000, 'old');
+    clock.set(T0 + 5000);
+    const first = new MailplusChangeFeed(pair.client, { clock, overlapMs }).read(
+      MailplusChangeFeed.startingAt(T0),
+    );
+    assert.equal(await drain(first).then((ids) => ids.length), 1);
+    assert.throws(
+      () => new MailplusChangeFeed(pair.client).read(first.checkpoint).checkpoint,
+      /not been read/,
+    );
+    const restored = JSON.parse(JSON.stringify(first.checkpoint));
+    assert.deepEqual(restored.seen, [`old@${T0 + 1000}`]);
+    clock.set(T0 + 30_000);
+    const second = new MailplusChangeFeed(pair.client, { clock, overlapMs }).read(restored);
+    assert.deepEqual(await drain(second), [], 'the overlap re-reads "old" but does not yield it');
+    clock.set(T0 + 200_000);
+    const third = new MailplusChangeFeed(pair.client, { clock, overlapMs }).read(second.checkpoint);
+    await drain(third);
+    assert.deepEqual(third.checkpoint.seen, [], 'entries older than the next window start are dropped');
+  });
+
+  it('sees changes made by a person or marketer in Mail+, not only API writes', async () => {
+    await writeAt(T0 + 1000, 'by-hand');
+    clock.set(T0 + 5000);
+    const feed = new MailplusChangeFeed(pair.client, { clock });
+    const first = feed.read(MailplusChangeFeed.startingAt(T0));
+    await drain(first);
+    pair.emulator.admin.unsubscribe('by-hand', 1);
+    clock.set(T0 + 9000);
+    const changed: unknown[] = [];
+    for await (const contact of feed.read(first.checkpoint)) changed.push(contact.properties.permissions);
+    assert.deepEqual(changed, [
+      [
+        { bit: 1, description: 'Nieuwsbrief', enabled: false },
+        { bit: 2, description: 'Aanbiedingen', enabled: false },
+        { bit: 4, description: 'Evenementen', enabled: false },
+      ],
+    ]);
+  });
+});
