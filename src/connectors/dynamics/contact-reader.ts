@@ -1,0 +1,114 @@
+import { PermanentError } from '../../errors.js';
+import type { DataverseHttp, DataverseResponse } from './dataverse-http.js';
+import { errorFromResponse, pathOf } from './dynamics-errors.js';
+
+/** One contact row as Dataverse returns it: the selected columns, the primary key and the etag. */
+export type ContactRow = { contactid: string; '@odata.etag'?: string } & Record<string, unknown>;
+
+export interface ChangePage {
+  /** Created or updated rows; Dataverse does not say which. */
+  upserts: ContactRow[];
+  /** Ids of deleted contacts (the `$deletedEntity` entries). */
+  deletes: string[];
+  /** Set on the last page only: store it whole, and pass it back for the next round of changes. */
+  deltaLink: string | null;
+}
+
+interface CollectionBody {
+  value?: Array<Record<string, unknown>>;
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
+const COLUMN = /^[a-z_][a-z0-9_]*$/;
+
+export function selectClause(columns: readonly string[]): string {
+  const all = [...new Set(['contactid', ...columns])];
+  const bad = all.find((c) => !COLUMN.test(c));
+  if (bad !== undefined) throw new PermanentError(`Not a Dataverse column name: ${JSON.stringify(bad)}`);
+  return `$select=${all.join(',')}`;
+}
+
+/**
+ * Reads a collection page by page, following @odata.nextLink untouched and sending the same
+ * `odata.maxpagesize` each time, so memory stays flat however large the table is.
+ */
+export async function* readPages(
+  http: DataverseHttp,
+  firstUrl: string,
+  prefer: string[],
+): AsyncGenerator<CollectionBody> {
+  let url: string | undefined = firstUrl;
+  while (url) {
+    const response = await http.send({ method: 'GET', url, headers: { Prefer: prefer.join(',') } });
+    const body = parseCollection(response, url);
+    yield body;
+    url = body['@odata.nextLink'];
+  }
+}
+
+export async function* readContactPages(
+  http: DataverseHttp,
+  options: { select: readonly string[]; filter?: string; pageSize: number },
+): AsyncGenerator<ContactRow[]> {
+  const filter = options.filter ? `&$filter=${encodeURIComponent(options.filter)}` : '';
+  const url = `contacts?${selectClause(options.select)}${filter}`;
+  for await (const body of readPages(http, url, [`odata.maxpagesize=${options.pageSize}`])) {
+    yield (body.value ?? []) as ContactRow[];
+  }
+}
+
+/**
+ * Change tracking: without a delta link, the whole table and then a delta link; with one, what changed
+ * since. Throws ChangeTrackingExpiredError when the link is too old to use.
+ */
+export async function* readChangePages(
+  http: DataverseHttp,
+  options: { select: readonly string[]; deltaLink?: string | null; pageSize: number },
+): AsyncGenerator<ChangePage> {
+  const url = options.deltaLink ?? `contacts?${selectClause(options.select)}`;
+  const prefer = ['odata.track-changes', `odata.maxpagesize=${options.pageSize}`];
+  for await (const body of readPages(http, url, prefer)) {
+    const page: ChangePage = { upserts: [], deletes: [], deltaLink: body['@odata.deltaLink'] ?? null };
+    for (const entry of body.value ?? []) {
+      const context = entry['@odata.context'];
+      if (typeof context === 'string' && context.endsWith('/$deletedEntity'))
+        page.deletes.push(String(entry.id));
+      else page.upserts.push(entry as ContactRow);
+    }
+    if (!page.deltaLink && !body['@odata.nextLink']) {
+      throw new PermanentError(
+        'Dataverse sent no delta link: is change tracking enabled for the contact table?',
+        {
+          service: 'dataverse',
+        },
+      );
+    }
+    yield page;
+  }
+}
+
+/** The ids of the contacts on a marketing list, a page at a time (through `listcontact_association`). */
+export async function* readListMemberPages(
+  http: DataverseHttp,
+  options: { listId: string; pageSize: number },
+): AsyncGenerator<string[]> {
+  const url = `lists(${options.listId})/listcontact_association?$select=contactid`;
+  for await (const body of readPages(http, url, [`odata.maxpagesize=${options.pageSize}`])) {
+    yield (body.value ?? []).map((row) => String(row.contactid));
+  }
+}
+
+function parseCollection(response: DataverseResponse, url: string): CollectionBody {
+  if (response.status !== 200)
+    throw errorFromResponse('GET', pathOf(url), response.status, response.text, null);
+  try {
+    return JSON.parse(response.text) as CollectionBody;
+  } catch (error) {
+    throw new PermanentError(
+      `Dataverse sent a page that is not JSON (GET ${pathOf(url)})`,
+      { service: 'dataverse' },
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,150 @@
+import type { Clock, Random } from '../../clock.js';
+import { coerceError, type KoppelError, PermanentError, RetryableError } from '../../errors.js';
+import { errorFromResponse, pathOf, retryAfterMs } from './dynamics-errors.js';
+import type { HttpFetch } from './http-fetch.js';
+import type { OrgThrottle, Sleep } from './org-throttle.js';
+import type { TokenProvider } from './token-provider.js';
+
+export interface DataverseRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the base URL (`contacts?$select=…`), or an absolute link the service handed out. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface DataverseResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface DataverseHttpDeps {
+  baseUrl: string;
+  fetch: HttpFetch;
+  tokens: TokenProvider;
+  throttle: OrgThrottle;
+  clock: Clock;
+  random: Random;
+  sleep: Sleep;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+}
+
+/** Sent with every request, as the Web API docs prescribe. */
+export const STANDARD_HEADERS: Readonly<Record<string, string>> = {
+  Accept: 'application/json',
+  'OData-MaxVersion': '4.0',
+  'OData-Version': '4.0',
+};
+export const JSON_BODY = 'application/json; charset=utf-8';
+
+/**
+ * Sends one Web API request through the organisation's throttle, with a fresh bearer token, and retries
+ * what can be retried: 429 (after Retry-After, with the whole organisation paused), 5xx, timeouts and
+ * dropped connections (exponential backoff with jitter), and one 401 with a renewed token. Any other
+ * answer is returned to the caller, who knows whether a 404 or 412 is an error.
+ */
+export class DataverseHttp {
+  readonly #deps: DataverseHttpDeps;
+  constructor(deps: DataverseHttpDeps) {
+    this.#deps = deps;
+  }
+
+  get baseUrl(): string {
+    return this.#deps.baseUrl;
+  }
+
+  async send(request: DataverseRequest): Promise<DataverseResponse> {
+    const url = this.#absolute(request.url);
+    let lastError: KoppelError | null = null;
+    let renewedToken = false;
+    for (let attempt = 1; attempt <= this.#deps.maxAttempts; attempt++) {
+      const outcome = await this.#attempt(url, request);
+      if ('error' in outcome) {
+        lastError = outcome.error;
+        await this.#backoff(attempt);
+        continue;
+      }
+      const response = outcome.response;
+      if (response.status === 401 && !renewedToken) {
+        renewedToken = true;
+        this.#deps.tokens.invalidate();
+        attempt--; // a stale token is not the service failing; it does not use up an attempt
+        continue;
+      }
+      const wait = retryAfterMs(response.headers.get('retry-after'), this.#deps.clock.now());
+      if (response.status === 429 || response.status >= 500 || response.status === 408) {
+        lastError = errorFromResponse(request.method, pathOf(url), response.status, response.text, wait);
+        if (response.status === 429) this.#deps.throttle.pause(wait ?? this.#backoffMs(attempt));
+        else await this.#backoff(attempt, wait);
+        continue;
+      }
+      this.#deps.throttle.recordSuccess();
+      return response;
+    }
+    throw lastError ?? new RetryableError('Dataverse request failed', { service: 'dataverse' });
+  }
+
+  async #attempt(
+    url: string,
+    request: DataverseRequest,
+  ): Promise<{ response: DataverseResponse } | { error: KoppelError }> {
+    const release = await this.#deps.throttle.acquire();
+    try {
+      const token = await this.#deps.tokens.getToken();
+      const response = await this.#deps.fetch(url, {
+        method: request.method,
+        headers: {
+          ...STANDARD_HEADERS,
+          ...(request.body !== undefined ? { 'Content-Type': JSON_BODY } : {}),
+          ...request.headers,
+          Authorization: `Bearer ${token}`,
+        },
+        body: request.body,
+        signal: AbortSignal.timeout(this.#deps.requestTimeoutMs),
+      });
+      return {
+        response: { status: response.status, headers: response.headers, text: await response.text() },
+      };
+    } catch (thrown) {
+      if (thrown instanceof PermanentError) throw thrown;
+      if (thrown instanceof RetryableError) return { error: thrown };
+      const error = coerceError(thrown);
+      const reason = error.name === 'TimeoutError' ? 'timed out' : 'connection failed';
+      return {
+        error: new RetryableError(
+          `Dataverse ${request.method} ${pathOf(url)} ${reason}`,
+          { service: 'dataverse' },
+          { cause: error },
+        ),
+      };
+    } finally {
+      release();
+    }
+  }
+
+  /** Links from the service are followed as-is, but only within this organisation: never hand the token elsewhere. */
+  #absolute(url: string): string {
+    if (!/^https?:\/\//i.test(url)) return `${this.#deps.baseUrl}${url}`;
+    if (!url.toLowerCase().startsWith(this.#deps.baseUrl.toLowerCase())) {
+      throw new PermanentError(
+        `Refusing to follow a link outside the organisation's Web API (${pathOf(url)})`,
+        {
+          service: 'dataverse',
+        },
+      );
+    }
+    return url;
+  }
+
+  #backoffMs(attempt: number): number {
+    const ceiling = Math.min(30_000, 500 * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.#deps.random.float());
+  }
+
+  async #backoff(attempt: number, retryAfter: number | null = null): Promise<void> {
+    if (attempt >= this.#deps.maxAttempts) return;
+    await this.#deps.sleep(retryAfter ?? this.#backoffMs(attempt));
+  }
+}
