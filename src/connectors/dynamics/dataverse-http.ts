@@ -76,9 +76,8 @@ export class DataverseHttp {
       const wait = retryAfterMs(response.headers.get('retry-after'), this.#deps.clock.now());
       if (response.status === 429 || response.status >= 500 || response.status === 408) {
         lastError = errorFromResponse(request.method, pathOf(url), response.status, response.text, wait);
-        if (response.status === 429) this.#deps.throttle.pause(wait ?? this.#backoffMs(attempt));
-        else await this.#backoff(attempt, wait);
-        continue;
+        if (response.status !== 429) await this.#backoff(attempt, wait);
+        continue; // after a 429 the throttle is already paused; acquire() waits it out
       }
       this.#deps.throttle.recordSuccess();
       return response;
@@ -104,9 +103,13 @@ export class DataverseHttp {
         body: request.body,
         signal: AbortSignal.timeout(this.#deps.requestTimeoutMs),
       });
-      return {
-        response: { status: response.status, headers: response.headers, text: await response.text() },
-      };
+      const text = await response.text();
+      // Pause before this slot is released, or a queued request would slip out while we are throttled.
+      if (response.status === 429) {
+        const wait = retryAfterMs(response.headers.get('retry-after'), this.#deps.clock.now());
+        this.#deps.throttle.pause(wait ?? this.#backoffMs(1));
+      }
+      return { response: { status: response.status, headers: response.headers, text } };
     } catch (thrown) {
       if (thrown instanceof PermanentError) throw thrown;
       if (thrown instanceof RetryableError) return { error: thrown };

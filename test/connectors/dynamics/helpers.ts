@@ -58,4 +58,11 @@ export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
   return all;
 }
 
+/** Node 20 has no iterator helpers: gather whole pages. */
+export async function pagesOf<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(page);
+  return all;
+}
+
 export { ManualClock };
