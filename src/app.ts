@@ -1,0 +1,62 @@
+import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
+import type { KoppelConfig } from './config/config-schema.js';
+import { KeyRing } from './keys/key-ring.js';
+import { loadMasterKey, type MasterKeyOutcome } from './keys/master-key.js';
+import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
+import type { Queue } from './queue/queue.js';
+import type { SecurityEvent } from './queue/security-event-log.js';
+import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
+import { migrate } from './store/migrate.js';
+import { openStore, type Store } from './store/open-store.js';
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  random?: Random;
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+export interface App {
+  config: KoppelConfig;
+  store: Store;
+  keys: KeyRing;
+  queue: Queue;
+  masterKey: Omit<MasterKeyOutcome, 'masterKey'> & { id: string };
+  /** Migrations applied by this start (empty when the store was up to date). */
+  migrationsApplied: string[];
+  close(): Promise<void>;
+}
+
+/** The composition root: the CLI, the server and the tests all build koppel here, from one configuration. */
+export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const masterKey = loadMasterKey(config, options.env ?? process.env);
+  const store = openStore(config.store, config.dataDir);
+  try {
+    const migration = await migrate(store);
+    if (migration.error) throw migration.error;
+    const keys = new KeyRing(store.db, masterKey.masterKey, clock, random);
+    const deps = {
+      store,
+      keys,
+      clock,
+      random,
+      config: config.queue,
+      onSecurityEvent: options.onSecurityEvent,
+    };
+    const queue = store.dialect === 'sqlite' ? createSqliteQueue(deps) : createPostgresQueue(deps);
+    return {
+      config,
+      store,
+      keys,
+      queue,
+      masterKey: { id: masterKey.masterKey.id, source: masterKey.source, created: masterKey.created },
+      migrationsApplied: migration.applied,
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

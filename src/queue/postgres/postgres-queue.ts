@@ -1,0 +1,8 @@
+import { SqlQueue, type SqlQueueDeps } from '../sql-queue.js';
+import { postgresClaim } from './postgres-claim.js';
+
+/** For many workers on many machines: claims use FOR UPDATE SKIP LOCKED. */
+export function createPostgresQueue(deps: Omit<SqlQueueDeps, 'claim'>): SqlQueue {
+  if (deps.store.dialect !== 'postgres') throw new Error('createPostgresQueue needs a PostgreSQL store');
+  return new SqlQueue({ ...deps, claim: postgresClaim });
+}

@@ -1,0 +1,368 @@
+import type { Insertable } from 'kysely';
+import type { Clock, Random } from '../clock.js';
+import type { QueueConfig } from '../config/config-schema.js';
+import { IntegrityError } from '../keys/envelope.js';
+import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
+import type { Store } from '../store/open-store.js';
+import type { QueueMessagesTable } from '../store/schema.js';
+import { backoffDelay } from './backoff.js';
+import type { ClaimedRow, ClaimStrategy } from './claim-strategy.js';
+import { DeadLetterStore } from './dead-letter-store.js';
+import { PayloadCodec, type SealedPayload } from './payload-codec.js';
+import type {
+  AbandonOptions,
+  ClaimedMessage,
+  ClaimOptions,
+  EnqueueItem,
+  EnqueueResult,
+  Queue,
+  SettleResult,
+} from './queue.js';
+import { type SecurityEvent, SecurityEventLog } from './security-event-log.js';
+
+export interface SqlQueueDeps {
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  random: Random;
+  config: QueueConfig;
+  claim: ClaimStrategy;
+  /** Called after a security event was stored, e.g. to open an incident. */
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+interface Prepared {
+  item: EnqueueItem;
+  messageId: string;
+  sealed: SealedPayload;
+}
+
+const INSERT_CHUNK = 400;
+const MAX_DESCRIPTION = 2000;
+
+/** The queue on SQL, shared by the SQLite and PostgreSQL backends; only the claim statement differs. */
+export class SqlQueue extends DeadLetterStore implements Queue {
+  readonly #codec: PayloadCodec;
+  readonly #events: SecurityEventLog;
+
+  constructor(private readonly deps: SqlQueueDeps) {
+    super(deps.store, deps.clock, deps.config);
+    this.#codec = new PayloadCodec(deps.keys);
+    this.#events = new SecurityEventLog(deps.store.db, deps.clock, deps.onSecurityEvent);
+  }
+
+  async enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
+    items.forEach(validateItem);
+    const prepared: Prepared[] = [];
+    for (const item of items) {
+      const messageId = item.messageId ?? this.deps.random.uuid();
+      prepared.push({
+        item,
+        messageId,
+        sealed: await this.#codec.seal(item.tenantId, item.queue, messageId, item.payload),
+      });
+    }
+    const now = this.deps.clock.now();
+    return this.deps.store.writeTransaction(async (trx) => {
+      const results: EnqueueResult[] = [];
+      let rows: Insertable<QueueMessagesTable>[] = [];
+      const flush = async () => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await trx
+            .insertInto('queue_messages')
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .execute();
+        }
+        rows = [];
+      };
+      for (const p of prepared) {
+        const { item } = p;
+        // Order matters within a batch (a coalesce must see earlier inserts of its key), so flush first.
+        if (item.messageId !== undefined || (item.coalesce && item.key)) await flush();
+        if (item.messageId !== undefined && (await this.#isDuplicate(trx, p, now))) {
+          results.push({ messageId: p.messageId, status: 'duplicate' });
+        } else if (item.coalesce && item.key && (await this.#coalesce(trx, p, now))) {
+          results.push({ messageId: p.messageId, status: 'coalesced' });
+        } else {
+          rows.push(this.#row(p, now));
+          results.push({ messageId: p.messageId, status: 'enqueued' });
+        }
+      }
+      await flush();
+      return results;
+    });
+  }
+
+  async claim<T = unknown>(options: ClaimOptions): Promise<ClaimedMessage<T>[]> {
+    const now = this.deps.clock.now();
+    const token = this.deps.random.uuid();
+    const leaseUntil = now + (options.leaseMs ?? this.deps.config.leaseSeconds * 1000);
+    const params = {
+      queue: options.queue,
+      tenantId: options.tenantId,
+      limit: options.limit ?? 1,
+      now,
+      token,
+      leaseUntil,
+    };
+    const rows = await this.deps.store.writeTransaction((trx) => this.deps.claim(trx, params));
+    const delivered: ClaimedMessage<T>[] = [];
+    for (const row of rows) {
+      const message = await this.#open<T>(row, token, leaseUntil);
+      if (message) delivered.push(message);
+    }
+    return delivered;
+  }
+
+  /** Decrypts a claimed row, or dead-letters it when it must not be delivered. */
+  async #open<T>(row: ClaimedRow, token: string, leaseUntil: number): Promise<ClaimedMessage<T> | undefined> {
+    const message: ClaimedMessage<T> = {
+      seq: row.seq,
+      token,
+      tenantId: row.tenant_id,
+      queue: row.queue,
+      messageId: row.message_id,
+      key: row.order_key,
+      deliveryCount: row.delivery_count,
+      enqueuedAt: row.enqueued_at,
+      leaseUntil,
+      payload: undefined as T,
+    };
+    // A lease that expired max times (crashed or stuck workers) counts like failed deliveries.
+    if (row.delivery_count > row.max_deliveries) {
+      await this.deadLetter(
+        [message],
+        'MaxDeliveryCountExceeded',
+        `lease expired ${row.max_deliveries} times`,
+      );
+      return undefined;
+    }
+    try {
+      message.payload = (await this.#codec.open(row)) as T;
+      return message;
+    } catch (error) {
+      if (error instanceof KeyDestroyedError) {
+        await this.deadLetter([message], 'key-destroyed', 'the tenant data key was destroyed (offboarding)');
+        return undefined;
+      }
+      if (!(error instanceof IntegrityError)) throw error;
+      await this.deadLetter(
+        [message],
+        'integrity',
+        'the payload failed authentication and was not delivered',
+      );
+      await this.#events.record({
+        kind: 'queue.integrity',
+        tenantId: row.tenant_id,
+        subject: `${row.queue}/${row.message_id}`,
+        detail: { seq: row.seq, queue: row.queue },
+      });
+      return undefined;
+    }
+  }
+
+  renew(messages: readonly ClaimedMessage[], leaseMs?: number): Promise<SettleResult[]> {
+    const leaseUntil = this.deps.clock.now() + (leaseMs ?? this.deps.config.leaseSeconds * 1000);
+    return this.#settle(messages, (trx, token, seqs) =>
+      trx
+        .updateTable('queue_messages')
+        .set({ visible_at: leaseUntil })
+        .where('state', '=', 0)
+        .where('lease_token', '=', token)
+        .where('seq', 'in', seqs)
+        .returning('seq')
+        .execute(),
+    );
+  }
+
+  complete(messages: readonly ClaimedMessage[]): Promise<SettleResult[]> {
+    return this.#settle(messages, (trx, token, seqs) =>
+      trx
+        .deleteFrom('queue_messages')
+        .where('state', '=', 0)
+        .where('lease_token', '=', token)
+        .where('seq', 'in', seqs)
+        .returning('seq')
+        .execute(),
+    );
+  }
+
+  async abandon(messages: readonly ClaimedMessage[], options: AbandonOptions = {}): Promise<SettleResult[]> {
+    const limit = this.deps.config.maxDeliveries;
+    // A delivery the message is not to blame for (the remote asked us to wait) is not counted.
+    const uncounted = options.countDelivery === false;
+    const exhausted = uncounted ? [] : messages.filter((m) => m.deliveryCount >= limit);
+    const retried = uncounted ? messages : messages.filter((m) => m.deliveryCount < limit);
+    const description = options.error ?? 'abandoned';
+    const dead = await this.deadLetter(exhausted, 'MaxDeliveryCountExceeded', description);
+    const now = this.deps.clock.now();
+    const results = await this.deps.store.writeTransaction(async (trx) => {
+      const out: SettleResult[] = [];
+      for (const m of retried) {
+        const visibleAt =
+          options.notBefore ?? now + backoffDelay(m.deliveryCount, this.#backoff, this.deps.random);
+        const row = await trx
+          .updateTable('queue_messages')
+          .set((eb) => ({
+            lease_token: null,
+            visible_at: Math.max(visibleAt, now),
+            last_error: clip(options.error),
+            delivery_count: uncounted ? eb('delivery_count', '-', 1) : eb.ref('delivery_count'),
+          }))
+          .where('state', '=', 0)
+          .where('lease_token', '=', m.token)
+          .where('seq', '=', m.seq)
+          .returning('seq')
+          .executeTakeFirst();
+        out.push({ seq: m.seq, messageId: m.messageId, status: row ? 'ok' : 'lease-lost' });
+      }
+      return out;
+    });
+    return [...dead, ...results];
+  }
+
+  async deadLetter(
+    messages: readonly ClaimedMessage[],
+    reason: string,
+    description?: string,
+  ): Promise<SettleResult[]> {
+    const now = this.deps.clock.now();
+    const results = await this.#settle(messages, (trx, token, seqs) =>
+      trx
+        .updateTable('queue_messages')
+        .set({
+          state: 1,
+          lease_token: null,
+          dead_reason: reason,
+          dead_description: clip(description),
+          dead_at: now,
+        })
+        .where('state', '=', 0)
+        .where('lease_token', '=', token)
+        .where('seq', 'in', seqs)
+        .returning('seq')
+        .execute(),
+    );
+    return results.map((r) => (r.status === 'ok' ? { ...r, status: 'dead-lettered' } : r));
+  }
+
+  get #backoff() {
+    return { baseMs: this.deps.config.backoffBaseMs, maxMs: this.deps.config.backoffMaxMs };
+  }
+
+  /** Applies `op` per lease token in one transaction and reports, per message, whether its lease held. */
+  async #settle(
+    messages: readonly ClaimedMessage[],
+    op: (trx: Store['db'], token: string, seqs: number[]) => Promise<{ seq: number }[]>,
+  ): Promise<SettleResult[]> {
+    if (messages.length === 0) return [];
+    const byToken = new Map<string, number[]>();
+    for (const m of messages) byToken.set(m.token, [...(byToken.get(m.token) ?? []), m.seq]);
+    const settled = await this.deps.store.writeTransaction(async (trx) => {
+      const done = new Set<number>();
+      for (const [token, seqs] of byToken) {
+        for (const row of await op(trx, token, seqs)) done.add(Number(row.seq));
+      }
+      return done;
+    });
+    return messages.map((m) => ({
+      seq: m.seq,
+      messageId: m.messageId,
+      status: settled.has(m.seq) ? 'ok' : 'lease-lost',
+    }));
+  }
+
+  /** Records the message id in the duplicate-detection window; true if it was already there. */
+  async #isDuplicate(trx: Store['db'], p: Prepared, now: number): Promise<boolean> {
+    const expiresAt = now + this.deps.config.duplicateWindowSeconds * 1000;
+    const row = await trx
+      .insertInto('queue_dedup')
+      .values({
+        tenant_id: p.item.tenantId,
+        queue: p.item.queue,
+        message_id: p.messageId,
+        expires_at: expiresAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'queue', 'message_id'])
+          .doUpdateSet({ expires_at: expiresAt })
+          .where('queue_dedup.expires_at', '<=', now),
+      )
+      .returning('message_id')
+      .executeTakeFirst();
+    return row === undefined;
+  }
+
+  /** Replaces the newest pending message of the key (never one in flight); false if there is none. */
+  async #coalesce(trx: Store['db'], p: Prepared, now: number): Promise<boolean> {
+    const target = await trx
+      .selectFrom('queue_messages')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('state', '=', 0)
+      .where('queue', '=', p.item.queue)
+      .where('tenant_id', '=', p.item.tenantId)
+      .where('order_key', '=', p.item.key!)
+      .where((eb) => eb.or([eb('lease_token', 'is', null), eb('visible_at', '<=', now)]))
+      .executeTakeFirst();
+    if (target?.seq == null) return false;
+    const updated = await trx
+      .updateTable('queue_messages')
+      .set({
+        message_id: p.messageId,
+        payload: p.sealed.payload,
+        key_version: p.sealed.keyVersion,
+        enqueued_at: now,
+        lease_token: null,
+        delivery_count: 0,
+        last_error: null,
+      })
+      .where('seq', '=', Number(target.seq))
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  }
+
+  #row(p: Prepared, now: number): Insertable<QueueMessagesTable> {
+    return {
+      tenant_id: p.item.tenantId,
+      queue: p.item.queue,
+      message_id: p.messageId,
+      order_key: p.item.key ?? null,
+      state: 0,
+      visible_at: Math.max(p.item.notBefore ?? now, now),
+      lease_token: null,
+      max_deliveries: this.deps.config.maxDeliveries,
+      enqueued_at: now,
+      key_version: p.sealed.keyVersion,
+      payload: p.sealed.payload,
+      last_error: null,
+      dead_reason: null,
+      dead_description: null,
+      dead_at: null,
+    };
+  }
+}
+
+/** Checked before anything is written, so one bad item rejects the whole batch with a clear message. */
+function validateItem(item: EnqueueItem, index: number): void {
+  const fail = (field: string, rule: string) => {
+    throw new TypeError(`enqueue item ${index}: ${field} ${rule}`);
+  };
+  if (typeof item.tenantId !== 'string' || item.tenantId === '')
+    fail('tenantId', 'must be a non-empty string');
+  if (typeof item.queue !== 'string' || item.queue === '') fail('queue', 'must be a non-empty string');
+  if (item.messageId !== undefined && (item.messageId === '' || item.messageId.length > 128)) {
+    fail('messageId', 'must be 1 to 128 characters');
+  }
+  if (item.key !== undefined && (item.key === '' || item.key.length > 256))
+    fail('key', 'must be 1 to 256 characters');
+  if (item.notBefore !== undefined && !Number.isFinite(item.notBefore)) {
+    fail('notBefore', 'must be a finite time in milliseconds since the epoch');
+  }
+  if (item.coalesce && item.key === undefined) fail('coalesce', 'needs a key');
+}
+
+function clip(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
+}

@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResult,
+  Migrator,
+  sql,
+} from 'kysely';
+import type { Store, StoreDialect } from './open-store.js';
+
+// src/store and dist/store are both two levels below the package root, where migrations/ lives.
+const MIGRATIONS_ROOT = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/**
+ * Serves migrations/<dialect>/NNNN_name.sql to Kysely's Migrator, which records them in
+ * kysely_migration and, on PostgreSQL, holds an advisory lock so two processes starting at once
+ * apply each migration exactly once.
+ */
+class SqlFileMigrationProvider implements MigrationProvider {
+  constructor(private readonly dir: string) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = readdirSync(this.dir)
+      .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+      .sort();
+    return Object.fromEntries(
+      files.map((file) => {
+        const statements = splitStatements(readFileSync(`${this.dir}/${file}`, 'utf8'));
+        const up = async (db: Kysely<unknown>) => {
+          for (const statement of statements) await sql.raw(statement).execute(db);
+        };
+        return [file.replace(/\.sql$/, ''), { up }];
+      }),
+    );
+  }
+}
+
+/** Our migration files keep one statement per `;`-terminated block and no procedural code. */
+function splitStatements(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+  /** Set when a migration failed; earlier ones in the same run stay applied. */
+  error?: Error;
+}
+
+export function migrationsDir(dialect: StoreDialect): string {
+  return `${MIGRATIONS_ROOT}${dialect}`;
+}
+
+export async function migrate(store: Store): Promise<MigrationOutcome> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new SqlFileMigrationProvider(migrationsDir(store.dialect)),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const applied = (results ?? [])
+    .filter((r: MigrationResult) => r.status === 'Success')
+    .map((r: MigrationResult) => r.migrationName);
+  if (error) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName ?? 'unknown';
+    return { applied, error: new Error(`migration ${failed} failed`, { cause: error }) };
+  }
+  return { applied };
+}

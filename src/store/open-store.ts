@@ -1,0 +1,95 @@
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { StoreConfig } from '../config/config-schema.js';
+import type { Database } from './schema.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** Where the data live, safe to print (no password). */
+  location: string;
+  /**
+   * Runs `fn` in a transaction that holds the write lock from its first statement. On SQLite that is
+   * BEGIN IMMEDIATE: a deferred transaction that reads first and writes later fails with SQLITE_BUSY
+   * when another process wrote in between, instead of waiting for the lock.
+   */
+  writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function openStore(config: StoreConfig, dataDir: string): Store {
+  return config.driver === 'sqlite'
+    ? openSqlite(resolve(dataDir, config.path ?? 'koppel.db'))
+    : openPostgres(config);
+}
+
+function openSqlite(path: string): Store {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Create the file ourselves so it is never world-readable, not even for a moment.
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  // FULL: an acknowledged commit survives power loss; NORMAL may roll back the last commits in WAL mode.
+  database.pragma('synchronous = FULL');
+  // Deleted rows (payloads) are overwritten with zeros instead of lingering in free pages.
+  database.pragma('secure_delete = ON');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    // Kysely's SQLite driver has one connection behind a mutex, so holding it serialises our writers.
+    writeTransaction: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql.raw('BEGIN IMMEDIATE').execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql.raw('COMMIT').execute(conn);
+          return result;
+        } catch (error) {
+          await sql.raw('ROLLBACK').execute(conn);
+          throw error;
+        }
+      }),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>): Store {
+  const ssl =
+    config.ssl === 'disable'
+      ? false
+      : {
+          rejectUnauthorized: config.ssl === 'verify-full',
+          ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}),
+        };
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    ssl,
+    max: config.poolSize,
+    // BIGINT columns hold epoch milliseconds and sequence numbers, all well inside 2^53.
+    types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    location: redact(config.url),
+    writeTransaction: (fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
+    close: () => db.destroy(),
+  };
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,55 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely; the SQL itself lives in migrations/<dialect>/NNNN_*.sql. */
+export interface Database {
+  tenant_keys: TenantKeysTable;
+  queue_messages: QueueMessagesTable;
+  queue_dedup: QueueDedupTable;
+  security_events: SecurityEventsTable;
+}
+
+export interface TenantKeysTable {
+  tenant_id: string;
+  version: number;
+  wrapped_key: Uint8Array | null;
+  master_key_id: string;
+  created_at: number;
+  destroyed_at: number | null;
+}
+
+export interface QueueMessagesTable {
+  seq: Generated<number>;
+  tenant_id: string;
+  queue: string;
+  message_id: string;
+  order_key: string | null;
+  state: number;
+  visible_at: number;
+  lease_token: string | null;
+  delivery_count: Generated<number>;
+  max_deliveries: number;
+  enqueued_at: number;
+  key_version: number;
+  payload: Uint8Array;
+  last_error: string | null;
+  dead_reason: string | null;
+  dead_description: string | null;
+  dead_at: number | null;
+}
+
+export interface QueueDedupTable {
+  tenant_id: string;
+  queue: string;
+  message_id: string;
+  expires_at: number;
+}
+
+export interface SecurityEventsTable {
+  id: Generated<number>;
+  kind: string;
+  tenant_id: string | null;
+  subject: string | null;
+  detail: string;
+  occurred_at: number;
+  handled_at: number | null;
+}

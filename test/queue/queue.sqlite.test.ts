@@ -1,0 +1,3 @@
+import { queueContract } from '../contracts/queue.contract.js';
+
+queueContract('sqlite');
