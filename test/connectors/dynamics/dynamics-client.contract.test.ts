@@ -181,7 +181,7 @@ test('an expired delta link becomes ChangeTrackingExpiredError (full resync need
     const pages = await pagesOf(h.client.changes({ select: ['lastname'] }));
     const deltaLink = pages.at(-1)!.deltaLink!;
     clock.advance(2 * 3_600_000); // also outlives the access token: the client must renew it after a 401
-    await assert.rejects(collect(h.client.changes({ select: ['lastname'], deltaLink })), (e: unknown) => {
+    await assert.rejects(pagesOf(h.client.changes({ select: ['lastname'], deltaLink })), (e: unknown) => {
       assert.ok(e instanceof ChangeTrackingExpiredError);
       assert.deepEqual([e.detail.status, e.detail.code], [400, '0x80044352']);
       return true;

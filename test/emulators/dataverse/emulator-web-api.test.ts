@@ -30,7 +30,11 @@ describe('Dataverse emulator: Web API answers', () => {
     assert.equal(reply.status, 200);
     assert.equal(reply.headers.get('odata-version'), '4.0');
     assert.equal(reply.headers.get('preference-applied'), 'odata.maxpagesize=2');
-    const body = reply.json() as { value: Array<Record<string, unknown>>; '@odata.nextLink': string };
+    const body = reply.json() as {
+      value: Array<Record<string, unknown>>;
+      '@odata.context': string;
+      '@odata.nextLink': string;
+    };
     assert.equal(body['@odata.context'], `${api.emulator.baseUrl}$metadata#contacts(fullname)`);
     assert.deepEqual(Object.keys(body.value[0]!), ['@odata.etag', 'fullname', 'contactid']);
     assert.match(String(body.value[0]!['@odata.etag']), /^W\/"\d+"$/);
