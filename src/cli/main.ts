@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../errors.js';
+import { dlqCommand } from './commands/dlq.js';
+import { emulateCommand } from './commands/emulate.js';
+import { migrateCommand } from './commands/migrate.js';
+import { queueCommand } from './commands/queue.js';
+import { startCommand } from './commands/start.js';
+import { type CliIo, processIo } from './context.js';
+
+const HELP_FOOTER = `
+Configuration: none is needed for the embedded default (SQLite and a key file in ./.koppel).
+  --config <file> or $KOPPEL_CONFIG: a JSON file (see docs/configuration.md)
+  $KOPPEL_DATA_DIR     where koppel keeps its files (default ./.koppel)
+  $KOPPEL_STORE_URL    postgres://... to use PostgreSQL instead of SQLite
+  $KOPPEL_MASTER_KEY   the 256-bit master key (base64 or hex) instead of the key file
+
+Examples:
+  koppel start                  run on the embedded default
+  koppel queue stats            what is waiting, in flight and dead-lettered
+  koppel dlq list               dead letters with their reasons (never their contents)
+  koppel emulate mailplus --seed 100
+`;
+
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('koppel')
+    .description(
+      'Two-way contact sync between Dynamics 365 (Dataverse) and Spotler Mail+, with GDPR processor duties built in.',
+    )
+    .option('-c, --config <file>', 'JSON configuration file')
+    .addHelpText('after', HELP_FOOTER)
+    .showHelpAfterError('(run "koppel --help" for the commands)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  startCommand(program, io);
+  migrateCommand(program, io);
+  queueCommand(program, io);
+  dlqCommand(program, io);
+  emulateCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 on success, 1 on any error, 2 on a usage error. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.err(
+      error instanceof ConfigError
+        ? error.message
+        : `error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+}
