@@ -68,8 +68,21 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
     .filter((r: MigrationResult) => r.status === 'Success')
     .map((r: MigrationResult) => r.migrationName);
   if (error) {
-    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName ?? 'unknown';
-    return { applied, error: new Error(`migration ${failed} failed`, { cause: error }) };
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName;
+    const why = describeCause(error);
+    const message = failed
+      ? `migration ${failed} failed: ${why}`
+      : `cannot open the store (${store.dialect} at ${store.location}): ${why}`;
+    return { applied, error: new Error(message, { cause: error }) };
   }
   return { applied };
+}
+
+function describeCause(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describeCause(error.errors[0]);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code)
+    ? `${error.message} (${code})`
+    : error.message || (code ?? 'unknown error');
 }

@@ -25,6 +25,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A new, empty schema in the test PostgreSQL, and a URL whose connections use it. */
+export async function createPgSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!PG_URL) throw new Error(String(PG_SKIP_REASON));
+  const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
+}
+
 /** A fresh koppel on a fresh store: a temporary SQLite file, or a new schema in the test PostgreSQL. */
 export async function createTestApp(
   backend: Backend,
@@ -36,21 +55,9 @@ export async function createTestApp(
   let storeUrl = join(dataDir, 'koppel.db');
   let dropSchema = async () => {};
   if (backend === 'postgres') {
-    if (!PG_URL) throw new Error(String(PG_SKIP_REASON));
-    const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(PG_URL);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    storeUrl = url.toString();
-    dropSchema = async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    };
+    const schema = await createPgSchema();
+    storeUrl = schema.url;
+    dropSchema = schema.drop;
   }
   const config = loadConfig({
     env: { KOPPEL_MASTER_KEY: TEST_MASTER_KEY, KOPPEL_DATA_DIR: dataDir, KOPPEL_STORE_URL: storeUrl },

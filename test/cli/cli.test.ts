@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('koppel CLI', () => {
+  it('explains itself with --help', async () => {
+    const run = await runCli(['--help']);
+    assert.equal(run.code, 0);
+    for (const command of ['start', 'migrate', 'queue', 'dlq', 'emulate'])
+      assert.match(run.stdout, new RegExp(`\\n  ${command}`));
+    assert.match(run.stdout, /KOPPEL_STORE_URL/);
+  });
+
+  it('exits 2 with a hint on an unknown command', async () => {
+    const run = await runCli(['frobnicate']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('exits 1 and names the field on an invalid configuration', async () => {
+    const run = await runCli(['migrate'], { KOPPEL_LOG_LEVEL: 'loud' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Invalid configuration:\n {2}- log\.level: /);
+  });
+
+  it('says why when the store cannot be reached', async () => {
+    const run = await runCli(['migrate'], {
+      KOPPEL_STORE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      KOPPEL_MASTER_KEY: 'ab'.repeat(32),
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cannot open the store .*127\.0\.0\.1:1.*ECONNREFUSED/s);
+  });
+
+  it('starts on the embedded default with no configuration, creating a 0600 key file', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'koppel-cli-'));
+    const run = await runCli(['start', '--once'], { KOPPEL_MASTER_KEY: '', KOPPEL_DATA_DIR: '' }, cwd);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /store: +sqlite at .*\.koppel\/koppel\.db/);
+    assert.match(run.stdout, /created now with mode 0600/);
+    assert.equal(statSync(join(cwd, '.koppel/master.key')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(cwd, '.koppel/koppel.db')).mode & 0o777, 0o600);
+  });
+
+  it('lists, shows, replays and purges dead letters without ever printing a payload', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'koppel-cli-'));
+    const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' };
+    const app = await createApp(loadConfig({ env }), { env });
+    await app.queue.enqueue([
+      {
+        tenantId: 'acme',
+        queue: 'mailplus',
+        key: 'contact-1',
+        payload: { email: 'secret.person@example.org' },
+      },
+    ]);
+    await app.queue.deadLetter(
+      await app.queue.claim({ queue: 'mailplus' }),
+      'permanent',
+      'emailaddress1: invalid',
+    );
+    await app.close();
+
+    const list = await runCli(['dlq', 'list'], env);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /id +tenant +queue +key +reason +age/);
+    assert.match(list.stdout, /1 +acme +mailplus +contact-1 +permanent/);
+    const show = await runCli(['dlq', 'show', '1'], env);
+    assert.match(show.stdout, /description: +emailaddress1: invalid/);
+    assert.match(show.stdout, /encrypted \(not shown\)/);
+    for (const out of [list.stdout, show.stdout]) assert.ok(!out.includes('secret.person'));
+
+    const stats = await runCli(['queue', 'stats', '--json'], env);
+    assert.equal(JSON.parse(stats.stdout)[0].dead, 1);
+    assert.match((await runCli(['dlq', 'replay', '1'], env)).stdout, /replayed 1/);
+    assert.equal(JSON.parse((await runCli(['queue', 'stats', '--json'], env)).stdout)[0].ready, 1);
+    assert.match((await runCli(['dlq', 'purge', '--all'], env)).stdout, /purged 0/);
+    const bad = await runCli(['dlq', 'show', 'abc'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /"abc" is not a dead-letter id/);
+  });
+});
