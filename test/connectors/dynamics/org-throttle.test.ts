@@ -39,7 +39,12 @@ test('a pause holds every caller until it ends, then allows one at a time and ra
   const throttle = new OrgThrottle(4, clock, sleep);
   throttle.pause(1000);
   const started: number[] = [];
-  const releases = [1, 2, 3].map((n) => throttle.acquire().then((release) => (started.push(n), release)));
+  const releases = [1, 2, 3].map((n) =>
+    throttle.acquire().then((release) => {
+      started.push(n);
+      return release;
+    }),
+  );
   await advance(999);
   assert.deepEqual(started, [], 'nothing runs during the pause');
   await advance(1);
