@@ -8,6 +8,7 @@ import type { SecurityEvent } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
+import { TenantStore } from './tenants/tenant-store.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -21,6 +22,7 @@ export interface App {
   store: Store;
   keys: KeyRing;
   queue: Queue;
+  tenants: TenantStore;
   masterKey: Omit<MasterKeyOutcome, 'masterKey'> & { id: string };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
@@ -51,6 +53,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       store,
       keys,
       queue,
+      tenants: new TenantStore(store.db, keys, clock),
       masterKey: { id: masterKey.masterKey.id, source: masterKey.source, created: masterKey.created },
       migrationsApplied: migration.applied,
       close: () => store.close(),

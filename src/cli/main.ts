@@ -5,6 +5,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
 import { startCommand } from './commands/start.js';
+import { tenantCommand } from './commands/tenant.js';
 import { type CliIo, processIo } from './context.js';
 
 const HELP_FOOTER = `
@@ -21,6 +22,12 @@ Examples:
   koppel emulate mailplus --seed 100
 `;
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function buildProgram(io: CliIo = processIo): Command {
   const program = new Command('koppel')
     .description(
@@ -35,6 +42,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   migrateCommand(program, io);
   queueCommand(program, io);
   dlqCommand(program, io);
+  tenantCommand(program, io, readStdin);
   emulateCommand(program, io);
   return program;
 }

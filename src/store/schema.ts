@@ -6,6 +6,18 @@ export interface Database {
   queue_messages: QueueMessagesTable;
   queue_dedup: QueueDedupTable;
   security_events: SecurityEventsTable;
+  tenants: TenantsTable;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  status: 'active' | 'paused' | 'terminated';
+  settings: Uint8Array | null;
+  settings_key_version: number | null;
+  created_at: number;
+  updated_at: number;
+  terminated_at: number | null;
 }
 
 export interface TenantKeysTable {

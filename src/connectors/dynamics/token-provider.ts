@@ -40,6 +40,7 @@ const PERMANENT_CODES = new Set([
  * through `fetch`, so it trusts the same CA as the Web API calls.
  */
 export function createMsalTokenProvider(options: MsalTokenOptions): TokenProvider {
+  const network = new FetchNetworkClient(options.fetch);
   const app = new ConfidentialClientApplication({
     auth: {
       clientId: options.clientId,
@@ -47,7 +48,7 @@ export function createMsalTokenProvider(options: MsalTokenOptions): TokenProvide
       authority: options.authority,
       knownAuthorities: [new URL(options.authority).host],
     },
-    system: { networkClient: new FetchNetworkClient(options.fetch) },
+    system: { networkClient: network },
   });
   let skipCache = false;
   return {
@@ -59,7 +60,7 @@ export function createMsalTokenProvider(options: MsalTokenOptions): TokenProvide
           throw new RetryableError('Microsoft Entra ID returned no access token', { service: 'entra-id' });
         return result.accessToken;
       } catch (error) {
-        throw classifyAuthError(error);
+        throw classifyAuthError(error, network.takeLastFailure());
       }
     },
     invalidate() {
@@ -68,7 +69,8 @@ export function createMsalTokenProvider(options: MsalTokenOptions): TokenProvide
   };
 }
 
-function classifyAuthError(error: unknown): Error {
+/** `networkFailure`: what our fetch threw, which MSAL replaces with its own code (endpoints_resolution_error). */
+function classifyAuthError(error: unknown, networkFailure?: unknown): Error {
   if (error instanceof RetryableError || error instanceof PermanentError) return error;
   const e = error as { errorCode?: string; errorMessage?: string; status?: number };
   // The first line of error_description is the AADSTS code and text; the rest are trace ids.
@@ -85,17 +87,22 @@ function classifyAuthError(error: unknown): Error {
   return new RetryableError(
     `Could not obtain a token from Microsoft Entra ID: ${e.errorCode ?? 'network error'}`,
     detail,
-    {
-      cause: error,
-    },
+    { cause: networkFailure ?? error },
   );
 }
 
 /** MSAL's network interface over our fetch seam; MSAL wants parsed JSON bodies and lower-case headers. */
 class FetchNetworkClient implements INetworkModule {
   readonly #fetch: HttpFetch;
+  #lastFailure: unknown;
   constructor(fetch: HttpFetch) {
     this.#fetch = fetch;
+  }
+
+  takeLastFailure(): unknown {
+    const failure = this.#lastFailure;
+    this.#lastFailure = undefined;
+    return failure;
   }
 
   sendGetRequestAsync<T>(
@@ -121,6 +128,9 @@ class FetchNetworkClient implements INetworkModule {
       headers: options?.headers,
       body: options?.body,
       signal: timeout ? AbortSignal.timeout(timeout) : undefined,
+    }).catch((error: unknown) => {
+      this.#lastFailure = error;
+      throw error;
     });
     const text = await response.text();
     let body: unknown = {};

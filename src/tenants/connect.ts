@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import type { Clock, Random } from '../clock.js';
+import { DynamicsClient } from '../connectors/dynamics/index.js';
+import type { OrgThrottleRegistry } from '../connectors/dynamics/org-throttle.js';
+import { MailplusClient } from '../connectors/mailplus/index.js';
+import { ConfigError } from '../errors.js';
+import {
+  type DataverseSettings,
+  type MailplusSettings,
+  missingDataverse,
+  missingMailplus,
+} from './tenant-settings.js';
+
+export interface ConnectDeps {
+  throttles: OrgThrottleRegistry;
+  clock?: Clock;
+  random?: Random;
+  /** Attempts per request; test-connection uses 1 to answer at once. */
+  maxAttempts?: number;
+}
+
+function readCa(caFile: string | undefined, field: string): string | undefined {
+  if (!caFile) return undefined;
+  try {
+    return readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError([
+      `${field}: cannot read ${caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
+  }
+}
+
+/** A Dataverse client from a tenant's settings; ConfigError names what is missing. */
+export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): DynamicsClient {
+  const missing = missingDataverse(s);
+  if (missing.length)
+    throw new ConfigError(missing.map((f) => `${f}: not set (koppel tenant set <id> ${f}=...)`));
+  return DynamicsClient.create({
+    baseUrl: s.baseUrl!,
+    authority: s.authority!,
+    clientId: s.clientId!,
+    clientSecret: s.clientSecret!,
+    caCertificate: readCa(s.caFile, 'dataverse.caFile'),
+    allowInsecureLoopback: s.allowInsecureLoopback,
+    maxConcurrency: s.maxConcurrency,
+    maxAttempts: deps.maxAttempts,
+    throttles: deps.throttles,
+    clock: deps.clock,
+    random: deps.random,
+  });
+}
+
+/** A Mail+ client from a tenant's settings; ConfigError names what is missing. */
+export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): MailplusClient {
+  const missing = missingMailplus(s);
+  if (missing.length)
+    throw new ConfigError(missing.map((f) => `${f}: not set (koppel tenant set <id> ${f}=...)`));
+  return new MailplusClient({
+    baseUrl: s.baseUrl,
+    consumerKey: s.consumerKey!,
+    consumerSecret: s.consumerSecret!,
+    caCertificate: readCa(s.caFile, 'mailplus.caFile'),
+    allowInsecureLoopback: s.allowInsecureLoopback,
+    retry: deps.maxAttempts ? { maxAttempts: deps.maxAttempts } : undefined,
+    clock: deps.clock,
+    random: deps.random,
+  });
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type DataverseEmulator, startDataverseEmulator } from '../../src/emulators/dataverse/emulator.js';
+import { type MailplusEmulator, startMailplusEmulator } from '../../src/emulators/mailplus/index.js';
+import { runCli } from '../helpers/cli.js';
+import { TEST_MASTER_KEY } from '../helpers/stores.js';
+
+/** A port nothing listens on: bound once by us, then released. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('koppel tenant', () => {
+  let dataverse: DataverseEmulator;
+  let mailplus: MailplusEmulator;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const koppel = (...args: string[]) => runCli(args, env);
+
+  before(async () => {
+    dataverse = await startDataverseEmulator({ seedContacts: 3, randomSeed: 1 });
+    mailplus = await startMailplusEmulator({ randomSeed: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'koppel-tenant-'));
+    writeFileSync(join(dir, 'dataverse-ca.pem'), dataverse.caCertificate);
+    writeFileSync(join(dir, 'mailplus-ca.pem'), mailplus.caCertificate!);
+    env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY, DV_SECRET: dataverse.clientSecret };
+  });
+  after(async () => {
+    await dataverse.close();
+    await mailplus.close();
+  });
+
+  it('adds, configures, lists and shows a tenant without ever printing or storing a secret in the clear', async () => {
+    assert.equal((await koppel('tenant', 'add', 'acme', '--name', 'Acme BV')).code, 0);
+    const duplicate = await koppel('tenant', 'add', 'acme', '--name', 'Again');
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.stderr, /tenant "acme" already exists/);
+    const set = await koppel(
+      'tenant',
+      'set',
+      'acme',
+      `dataverse.baseUrl=${dataverse.baseUrl}`,
+      `dataverse.authority=${dataverse.authority}`,
+      `dataverse.clientId=${dataverse.clientId}`,
+      'dataverse.clientSecret=env:DV_SECRET',
+      `dataverse.caFile=${join(dir, 'dataverse-ca.pem')}`,
+      `mailplus.baseUrl=${mailplus.baseUrl}`,
+      `mailplus.consumerKey=${mailplus.consumerKey}`,
+      `mailplus.consumerSecret=${mailplus.consumerSecret}`,
+      `mailplus.caFile=${join(dir, 'mailplus-ca.pem')}`,
+    );
+    assert.equal(set.code, 0, set.stderr);
+    const list = await koppel('tenant', 'list');
+    assert.match(list.stdout, /acme +Acme BV +active +dataverse, mailplus/);
+    const show = await koppel('tenant', 'show', 'acme');
+    assert.match(show.stdout, /clientSecret: \(set, hidden\)/);
+    assert.match(show.stdout, /consumerSecret: \(set, hidden\)/);
+    for (const secret of [dataverse.clientSecret, mailplus.consumerSecret]) {
+      assert.ok(!show.stdout.includes(secret), 'show hides secrets');
+      assert.ok(
+        !readFileSync(join(dir, 'koppel.db')).includes(secret),
+        'the database holds no secret in the clear',
+      );
+    }
+  });
+
+  it('passes test-connection when both sides answer', async () => {
+    const run = await koppel('tenant', 'test-connection', 'acme');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /dataverse +OK +signed in and read contacts/);
+    assert.match(run.stdout, /mailplus +OK +signed in and read the account's \d+ contact properties/);
+  });
+
+  it('explains a wrong secret, an unreachable host and an untrusted certificate in plain words', async () => {
+    await koppel('tenant', 'set', 'acme', 'dataverse.clientSecret=wrong', 'mailplus.consumerSecret=wrong');
+    let run = await koppel('tenant', 'test-connection', 'acme');
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /dataverse +FAIL +Microsoft Entra ID rejected the client secret/);
+    assert.match(run.stdout, /mailplus +FAIL +Mail\+ rejected the consumer key or secret/);
+    assert.match(run.stdout, /what to do: set dataverse.clientSecret/);
+
+    const closedPort = await freePort();
+    await koppel(
+      'tenant',
+      'set',
+      'acme',
+      `mailplus.baseUrl=https://127.0.0.1:${closedPort}`,
+      'dataverse.caFile=',
+    );
+    run = await koppel('tenant', 'test-connection', 'acme');
+    assert.match(
+      run.stdout,
+      new RegExp(`mailplus +FAIL +cannot reach 127.0.0.1:${closedPort}: nothing accepts connections`),
+    );
+    assert.match(
+      run.stdout,
+      /dataverse +FAIL +cannot reach .*TLS certificate is self-signed and not trusted/,
+    );
+  });
+
+  it('rejects an unknown setting and an invalid value, naming the field', async () => {
+    let run = await koppel('tenant', 'set', 'acme', 'dataverse.password=x');
+    assert.match(run.stderr, /unknown setting "dataverse.password"; settable: dataverse.baseUrl/);
+    run = await koppel('tenant', 'set', 'acme', 'dataverse.maxConcurrency=99');
+    assert.match(run.stderr, /dataverse.maxConcurrency: must be at most 52/);
+    run = await koppel('tenant', 'set', 'acme', 'mailplus.baseUrl=ftp://x');
+    assert.match(run.stderr, /mailplus.baseUrl: must be an http\(s\) URL/);
+    run = await koppel('tenant', 'add', 'Bad Id!', '--name', 'x');
+    assert.match(run.stderr, /tenant id "Bad Id!" must be 1-63 lowercase letters/);
+  });
+
+  it('says what is missing when a tenant is not configured yet', async () => {
+    await koppel('tenant', 'add', 'empty', '--name', 'Empty BV');
+    const run = await koppel('tenant', 'test-connection', 'empty');
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /dataverse +FAIL +not configured: dataverse.baseUrl: not set/);
+  });
+});
