@@ -6,6 +6,8 @@ export interface Database {
   queue_messages: QueueMessagesTable;
   queue_dedup: QueueDedupTable;
   security_events: SecurityEventsTable;
+  master_keys: MasterKeysTable;
+  retention_runs: RetentionRunsTable;
   tenants: TenantsTable;
 }
 
@@ -27,6 +29,8 @@ export interface TenantKeysTable {
   master_key_id: string;
   created_at: number;
   destroyed_at: number | null;
+  /** When `koppel keys rotate` last re-wrapped it under a new master key. */
+  rewrapped_at: number | null;
 }
 
 export interface QueueMessagesTable {
@@ -64,4 +68,19 @@ export interface SecurityEventsTable {
   detail: string;
   occurred_at: number;
   handled_at: number | null;
+}
+
+/** Master keys by id (never the key itself): when each was first used and when a rotation retired it. */
+export interface MasterKeysTable {
+  id: string;
+  first_used_at: number;
+  retired_at: number | null;
+}
+
+/** One row per retention class: when its purge last ran, what it deleted, and the error if it failed. */
+export interface RetentionRunsTable {
+  class: string;
+  ran_at: number;
+  purged: number;
+  error: string | null;
 }
