@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
 import { dlqCommand } from './commands/dlq.js';
 import { emulateCommand } from './commands/emulate.js';
+import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
 import { startCommand } from './commands/start.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   dlqCommand(program, io);
   tenantCommand(program, io, readStdin);
   emulateCommand(program, io);
+  keysCommand(program, io);
   return program;
 }
 

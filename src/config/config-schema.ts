@@ -20,18 +20,36 @@ const postgresStore = z.strictObject({
   poolSize: z.number().int().min(1).max(100).default(10),
 });
 
+const envVariable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+
 const masterKey = z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('file'),
     /** Default <dataDir>/master.key, created with mode 0600 on first start. */
     path: z.string().min(1).optional(),
+    /**
+     * Key files of earlier master keys, still needed to unwrap tenant keys until `koppel keys rotate`
+     * has re-wrapped them. Files named <path>.retired-* (left by `keys rotate --generate`) are read too.
+     */
+    previous: z.array(z.string().min(1)).max(10, 'must list at most 10 key files').default([]),
   }),
   z.strictObject({
     source: z.literal('env'),
-    variable: z
+    variable: envVariable.default('KOPPEL_MASTER_KEY'),
+    /** Holds earlier master keys, separated by commas, during a rotation; may be unset. */
+    previousVariable: envVariable.default('KOPPEL_MASTER_KEY_PREVIOUS'),
+  }),
+  z.strictObject({
+    /** The tenant keys are wrapped by a key in Azure Key Vault or Managed HSM; no master key is stored locally. */
+    source: z.literal('azure-key-vault'),
+    keyId: z
       .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
-      .default('KOPPEL_MASTER_KEY'),
+      .regex(
+        /^https:\/\/[a-z0-9.-]+\/keys\/[A-Za-z0-9-]+(\/[A-Za-z0-9]+)?\/?$/,
+        'must be a Key Vault key identifier such as https://<vault>.vault.azure.net/keys/<name>',
+      ),
+    /** RSA-OAEP-256 for an RSA key (Key Vault); A256KW for an AES key (Managed HSM only). */
+    algorithm: z.enum(['RSA-OAEP-256', 'A256KW']).default('RSA-OAEP-256'),
   }),
 ]);
 
@@ -62,17 +80,29 @@ const queue = z.strictObject({
     .default(5 * 60_000),
 });
 
+const THIRTY_DAYS = 30;
+
+const log = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Standard output is outside koppel's retention: whoever collects it must keep it at most 30 days. */
+  stdout: z.boolean().default(true),
+  /** Daily files <dataDir>/logs/koppel-YYYY-MM-DD.log (mode 0600), deleted after retentionDays. */
+  file: z.boolean().default(true),
+  retentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(THIRTY_DAYS, 'must be at most 30: the processing agreement promises logs are deleted after 30 days')
+    .default(THIRTY_DAYS),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
   store: z.discriminatedUnion('driver', [sqliteStore, postgresStore]).default({ driver: 'sqlite' }),
-  masterKey: masterKey.default({ source: 'file' }),
+  masterKey: masterKey.default(masterKey.parse({ source: 'file' })),
   queue: queue.default(queue.parse({})),
-  log: z
-    .strictObject({
-      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    })
-    .default({ level: 'info' }),
+  log: log.default(log.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;

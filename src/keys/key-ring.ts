@@ -1,9 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { PermanentError } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import { open, seal } from './envelope.js';
+import type { Database, TenantKeysTable } from '../store/schema.js';
+import {
+  findWrapper,
+  type MasterKeys,
+  missingMasterKey,
+  retiredMasterKey,
+  toMasterKeys,
+} from './key-wrapper.js';
 import type { MasterKey } from './master-key.js';
+import { recordMasterKey } from './master-key-log.js';
 
 export interface DataKey {
   tenantId: string;
@@ -18,7 +25,16 @@ export class KeyDestroyedError extends PermanentError {
   }
 }
 
-const wrapContext = (tenantId: string, version: number) => `koppel/tenant-key/${tenantId}/${version}`;
+/** The associated data of a wrapped key: a wrapped key moved to another row no longer unwraps. */
+export const wrapContext = (tenantId: string, version: number) => `koppel/tenant-key/${tenantId}/${version}`;
+
+/**
+ * How long a process keeps using the current version it knows before looking again, so a
+ * `koppel keys rotate-tenant` run elsewhere takes effect without a restart.
+ */
+const CURRENT_TTL_MS = 5 * 60_000;
+
+type KeyRow = Pick<TenantKeysTable, 'tenant_id' | 'version' | 'wrapped_key' | 'master_key_id'>;
 
 /**
  * Per-tenant AES-256 data keys, wrapped by the master key (envelope encryption). Unwrapped keys are
@@ -26,38 +42,37 @@ const wrapContext = (tenantId: string, version: number) => `koppel/tenant-key/${
  */
 export class KeyRing {
   readonly #cache = new Map<string, DataKey>();
+  readonly #currentSeenAt = new Map<string, number>();
+  #masters: MasterKeys;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly master: MasterKey,
+    master: MasterKey | MasterKeys,
     private readonly clock: Clock,
     private readonly random: Random,
-  ) {}
+  ) {
+    this.#masters = toMasterKeys(master);
+  }
+
+  /** The master keys in use: the current one wraps, the previous ones only unwrap. */
+  get masterKeys(): MasterKeys {
+    return this.#masters;
+  }
 
   /** The current data key of a tenant, created on first use. */
   async current(tenantId: string): Promise<DataKey> {
     const cached = this.#cache.get(`${tenantId}/current`);
-    if (cached) return cached;
+    const seenAt = this.#currentSeenAt.get(tenantId) ?? 0;
+    if (cached && this.clock.now() - seenAt < CURRENT_TTL_MS) return cached;
     let row = await this.#latestRow(tenantId);
     if (!row) {
-      await this.db
-        .insertInto('tenant_keys')
-        .values({
-          tenant_id: tenantId,
-          version: 1,
-          wrapped_key: seal(this.master.key, this.random.bytes(32), wrapContext(tenantId, 1)),
-          master_key_id: this.master.id,
-          created_at: this.clock.now(),
-          destroyed_at: null,
-        })
-        // Two processes may create the first key at once; the first insert wins and both use it.
-        .onConflict((oc) => oc.columns(['tenant_id', 'version']).doNothing())
-        .execute();
+      await this.#insertVersion(tenantId, 1);
       row = await this.#latestRow(tenantId);
     }
-    const key = this.#unwrap(row!);
+    const key = await this.#unwrap(row!);
     this.#cache.set(`${tenantId}/current`, key);
     this.#cache.set(`${tenantId}/${key.version}`, key);
+    this.#currentSeenAt.set(tenantId, this.clock.now());
     return key;
   }
 
@@ -72,14 +87,27 @@ export class KeyRing {
       .where('version', '=', version)
       .executeTakeFirst();
     if (!row) throw new KeyDestroyedError(tenantId);
-    const key = this.#unwrap(row);
+    const key = await this.#unwrap(row);
     this.#cache.set(`${tenantId}/${version}`, key);
     return key;
   }
 
+  /**
+   * A new data key version for the tenant; new data are sealed with it, older versions stay for
+   * reading what was sealed before. Returns the new version.
+   */
+  async rotate(tenantId: string): Promise<number> {
+    const latest = await this.#latestRow(tenantId);
+    if (latest && !latest.wrapped_key) throw new KeyDestroyedError(tenantId);
+    const version = (latest?.version ?? 0) + 1;
+    await this.#insertVersion(tenantId, version);
+    this.forget(tenantId);
+    return (await this.current(tenantId)).version;
+  }
+
   /** Crypto-shredding: the wrapped keys are overwritten, so every ciphertext of the tenant is unreadable. */
   async destroy(tenantId: string): Promise<number> {
-    for (const k of [...this.#cache.keys()]) if (k.startsWith(`${tenantId}/`)) this.#cache.delete(k);
+    this.forget(tenantId);
     const result = await this.db
       .updateTable('tenant_keys')
       .set({ wrapped_key: null, destroyed_at: this.clock.now() })
@@ -91,8 +119,53 @@ export class KeyRing {
 
   /** Drops cached keys, e.g. after another process destroyed or rotated them. */
   forget(tenantId?: string): void {
-    if (!tenantId) this.#cache.clear();
-    else for (const k of [...this.#cache.keys()]) if (k.startsWith(`${tenantId}/`)) this.#cache.delete(k);
+    if (!tenantId) {
+      this.#cache.clear();
+      this.#currentSeenAt.clear();
+      return;
+    }
+    for (const k of [...this.#cache.keys()]) if (k.startsWith(`${tenantId}/`)) this.#cache.delete(k);
+    this.#currentSeenAt.delete(tenantId);
+  }
+
+  async #insertVersion(tenantId: string, version: number): Promise<void> {
+    const wrapper = await this.#wrappingKey();
+    const now = this.clock.now();
+    const { wrapped, masterKeyId } = await wrapper.wrap(
+      this.random.bytes(32),
+      wrapContext(tenantId, version),
+    );
+    await recordMasterKey(this.db, masterKeyId, now);
+    await this.db
+      .insertInto('tenant_keys')
+      .values({
+        tenant_id: tenantId,
+        version,
+        wrapped_key: wrapped,
+        master_key_id: masterKeyId,
+        created_at: now,
+        destroyed_at: null,
+        rewrapped_at: null,
+      })
+      // Two processes may create the same version at once; the first insert wins and both use it.
+      .onConflict((oc) => oc.columns(['tenant_id', 'version']).doNothing())
+      .execute();
+  }
+
+  /**
+   * The master key to wrap a new data key with. When `koppel keys rotate` retired ours while we ran,
+   * wrapping with it would undo the rotation, so look for the new key first.
+   */
+  async #wrappingKey() {
+    const retired = async (id: string) =>
+      (await this.db.selectFrom('master_keys').select('retired_at').where('id', '=', id).executeTakeFirst())
+        ?.retired_at != null;
+    if (!(await retired(this.#masters.current.id))) return this.#masters.current;
+    if (this.#masters.reload) this.#masters = this.#masters.reload();
+    if (await retired(this.#masters.current.id)) {
+      throw retiredMasterKey(this.#masters.current.id);
+    }
+    return this.#masters.current;
   }
 
   #latestRow(tenantId: string) {
@@ -105,12 +178,17 @@ export class KeyRing {
       .executeTakeFirst();
   }
 
-  #unwrap(row: { tenant_id: string; version: number; wrapped_key: Uint8Array | null }): DataKey {
+  async #unwrap(row: KeyRow): Promise<DataKey> {
     if (!row.wrapped_key) throw new KeyDestroyedError(row.tenant_id);
-    return {
-      tenantId: row.tenant_id,
-      version: row.version,
-      key: open(this.master.key, row.wrapped_key, wrapContext(row.tenant_id, row.version)),
-    };
+    let wrapper = findWrapper(this.#masters, row.master_key_id);
+    if (!wrapper && this.#masters.reload) {
+      // Another process rotated the key file: read the files again before giving up.
+      this.#masters = this.#masters.reload();
+      wrapper = findWrapper(this.#masters, row.master_key_id);
+    }
+    if (!wrapper) throw missingMasterKey(row.tenant_id, row.master_key_id);
+    const context = wrapContext(row.tenant_id, row.version);
+    const key = await wrapper.unwrap(row.wrapped_key, context, row.master_key_id);
+    return { tenantId: row.tenant_id, version: row.version, key };
   }
 }

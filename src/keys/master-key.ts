@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { ConfigError } from '../errors.js';
+import { localWrapper, type MasterKeys } from './key-wrapper.js';
 
 export interface MasterKey {
   /** A short fingerprint that names the key without revealing it (first 8 bytes of its SHA-256). */
@@ -10,8 +11,14 @@ export interface MasterKey {
   key: Buffer;
 }
 
+/**
+ * The current master key (usable wherever a MasterKey is) together with the earlier keys still
+ * configured, so `new KeyRing(db, outcome.masterKey, …)` can unwrap keys of either.
+ */
+export type LoadedMasterKey = MasterKey & MasterKeys;
+
 export interface MasterKeyOutcome {
-  masterKey: MasterKey;
+  masterKey: LoadedMasterKey;
   /** Where it came from, for the start-up message: a file path or an environment variable name. */
   source: string;
   /** True when this start created the key file. */
@@ -32,29 +39,95 @@ export function parseMasterKey(text: string, where: string): MasterKey {
   return masterKeyFrom(key);
 }
 
-export function loadMasterKey(config: KoppelConfig, env: NodeJS.ProcessEnv): MasterKeyOutcome {
-  if (config.masterKey.source === 'env') {
-    const variable = config.masterKey.variable;
-    const value = env[variable];
-    if (!value) throw new ConfigError([`masterKey: environment variable ${variable} is not set`]);
-    return {
-      masterKey: parseMasterKey(value, `environment variable ${variable}`),
-      source: `$${variable}`,
-      created: false,
-    };
+/** A new random key in the form the key file and KOPPEL_MASTER_KEY take. */
+export function generateMasterKeyText(): string {
+  return randomBytes(32).toString('base64');
+}
+
+export function masterKeyPath(config: KoppelConfig): string {
+  const path = config.masterKey.source === 'file' ? config.masterKey.path : undefined;
+  return resolve(config.dataDir, path ?? 'master.key');
+}
+
+/** Old key files that `koppel keys rotate --generate` set aside next to the key file. */
+export function retiredKeyFiles(keyPath: string): string[] {
+  const dir = dirname(keyPath);
+  if (!existsSync(dir)) return [];
+  const prefix = `${basename(keyPath)}.retired-`;
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export interface LoadOptions {
+  /** Create the key file when it is missing (a first start); false for read-only checks. */
+  create?: boolean;
+}
+
+/** The local master keys (file or environment); Azure Key Vault needs the async openMasterKeys. */
+export function loadMasterKey(
+  config: KoppelConfig,
+  env: NodeJS.ProcessEnv,
+  options: LoadOptions = {},
+): MasterKeyOutcome {
+  const source = config.masterKey;
+  if (source.source === 'azure-key-vault') {
+    throw new ConfigError([
+      'masterKey: source azure-key-vault is opened with openMasterKeys() (src/keys/open-master-keys.ts)',
+    ]);
   }
-  const path = resolve(config.dataDir, config.masterKey.path ?? 'master.key');
-  if (existsSync(path)) {
-    return { masterKey: parseMasterKey(readFileSync(path, 'utf8'), path), source: path, created: false };
+  if (source.source === 'env') {
+    const value = env[source.variable];
+    if (!value) throw new ConfigError([`masterKey: environment variable ${source.variable} is not set`]);
+    const current = parseMasterKey(value, `environment variable ${source.variable}`);
+    const previous = (env[source.previousVariable] ?? '')
+      .split(',')
+      .filter((text) => text.trim())
+      .map((text, i) =>
+        parseMasterKey(text, `environment variable ${source.previousVariable} (key ${i + 1})`),
+      );
+    return { masterKey: withPrevious(current, previous), source: `$${source.variable}`, created: false };
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  // 'wx' refuses to overwrite a key another process created a moment ago; losing a key loses the data.
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  return { masterKey: masterKeyFrom(key), source: path, created: true };
+  return loadKeyFiles(config, options.create ?? true);
+}
+
+function loadKeyFiles(config: KoppelConfig, create: boolean): MasterKeyOutcome {
+  const path = masterKeyPath(config);
+  let created = false;
+  if (!existsSync(path)) {
+    if (!create) throw new ConfigError([`masterKey: the key file ${path} does not exist`]);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // 'wx' refuses to overwrite a key another process created a moment ago; losing a key loses the data.
+    writeFileSync(path, `${generateMasterKeyText()}\n`, { mode: 0o600, flag: 'wx' });
+    created = true;
+  }
+  const current = parseMasterKey(readFileSync(path, 'utf8'), path);
+  const previousFiles = [
+    ...(config.masterKey.source === 'file' ? config.masterKey.previous : []).map((p) =>
+      resolve(config.dataDir, p),
+    ),
+    ...retiredKeyFiles(path),
+  ];
+  const previous = previousFiles.map((p) => parseMasterKey(readFileSync(p, 'utf8'), p));
+  const masterKey = withPrevious(current, previous, () => loadKeyFiles(config, false).masterKey);
+  return { masterKey, source: path, created };
+}
+
+function withPrevious(current: MasterKey, previous: MasterKey[], reload?: () => MasterKeys): LoadedMasterKey {
+  const others = previous.filter((k) => k.id !== current.id);
+  return { ...current, current: localWrapper(current), previous: others.map(localWrapper), reload };
 }
 
 /** Permission bits other than the owner's; anything non-zero on a key file is a finding for `doctor`. */
 export function looseKeyFileBits(path: string): number {
   return statSync(path).mode & 0o077;
+}
+
+/**
+ * A key anyone could guess: all bytes alike (the all-zero key, test keys such as 0x07…) or so few
+ * distinct bytes that it cannot have come from a random generator (32 random bytes have ~30).
+ */
+export function isWeakMasterKey(key: Buffer): boolean {
+  return new Set(key).size < 12;
 }
