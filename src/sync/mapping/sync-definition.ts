@@ -123,7 +123,14 @@ export const syncDefinitionSchema = rawDefinitionSchema
   }));
 
 export type RawSyncDefinition = z.output<typeof rawDefinitionSchema>;
-export type SyncDefinitionInput = z.input<typeof syncDefinitionSchema>;
+/** What a transform may be written as: its name, or the object form. */
+export type TransformInput = (typeof SIMPLE_TRANSFORMS)[number] | z.input<typeof transformObject>;
+type RawInput = z.input<typeof syncDefinitionSchema>;
+export type FieldMappingInput = Omit<RawInput['fields'][number], 'transform'> & {
+  transform?: TransformInput;
+};
+/** A definition as written (JSON): defaults and shorthands allowed. */
+export type SyncDefinitionInput = Omit<RawInput, 'fields'> & { fields: FieldMappingInput[] };
 export type SyncDefinition = z.output<typeof syncDefinitionSchema>;
 export type FieldMapping = SyncDefinition['fields'][number];
 export type PermissionMapping = SyncDefinition['permissions'][number];
