@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { DATA_CATEGORIES } from './data-categories.js';
@@ -45,7 +46,7 @@ const transformObject = z.discriminatedUnion(
       name: z.literal('phone'),
       /** Where numbers without a country code are tried, in order; default NL, then BE. */
       regions: z
-        .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code such as NL'))
+        .array(z.string().refine(isSupportedCountry, 'must be an ISO 3166 code with a phone plan, e.g. NL'))
         .min(1)
         .optional(),
     }),
