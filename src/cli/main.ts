@@ -5,6 +5,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
+import { retentionCommand } from './commands/retention.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
 import { type CliIo, processIo } from './context.js';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   tenantCommand(program, io, readStdin);
   emulateCommand(program, io);
   keysCommand(program, io);
+  retentionCommand(program, io);
   return program;
 }
 

@@ -31,13 +31,16 @@ const masterKey = z.discriminatedUnion('source', [
      * Key files of earlier master keys, still needed to unwrap tenant keys until `koppel keys rotate`
      * has re-wrapped them. Files named <path>.retired-* (left by `keys rotate --generate`) are read too.
      */
-    previous: z.array(z.string().min(1)).max(10, 'must list at most 10 key files').default([]),
+    previous: z.array(z.string().min(1)).max(10, 'must list at most 10 key files').optional(),
   }),
   z.strictObject({
     source: z.literal('env'),
     variable: envVariable.default('KOPPEL_MASTER_KEY'),
-    /** Holds earlier master keys, separated by commas, during a rotation; may be unset. */
-    previousVariable: envVariable.default('KOPPEL_MASTER_KEY_PREVIOUS'),
+    /**
+     * Holds earlier master keys, separated by commas, during a rotation; may be unset.
+     * Default KOPPEL_MASTER_KEY_PREVIOUS.
+     */
+    previousVariable: envVariable.optional(),
   }),
   z.strictObject({
     /** The tenant keys are wrapped by a key in Azure Key Vault or Managed HSM; no master key is stored locally. */

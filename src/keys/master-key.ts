@@ -60,6 +60,8 @@ export function retiredKeyFiles(keyPath: string): string[] {
     .map((f) => join(dir, f));
 }
 
+export const DEFAULT_PREVIOUS_VARIABLE = 'KOPPEL_MASTER_KEY_PREVIOUS';
+
 export interface LoadOptions {
   /** Create the key file when it is missing (a first start); false for read-only checks. */
   create?: boolean;
@@ -81,12 +83,11 @@ export function loadMasterKey(
     const value = env[source.variable];
     if (!value) throw new ConfigError([`masterKey: environment variable ${source.variable} is not set`]);
     const current = parseMasterKey(value, `environment variable ${source.variable}`);
-    const previous = (env[source.previousVariable] ?? '')
+    const previousVariable = source.previousVariable ?? DEFAULT_PREVIOUS_VARIABLE;
+    const previous = (env[previousVariable] ?? '')
       .split(',')
       .filter((text) => text.trim())
-      .map((text, i) =>
-        parseMasterKey(text, `environment variable ${source.previousVariable} (key ${i + 1})`),
-      );
+      .map((text, i) => parseMasterKey(text, `environment variable ${previousVariable} (key ${i + 1})`));
     return { masterKey: withPrevious(current, previous), source: `$${source.variable}`, created: false };
   }
   return loadKeyFiles(config, options.create ?? true);
@@ -104,7 +105,7 @@ function loadKeyFiles(config: KoppelConfig, create: boolean): MasterKeyOutcome {
   }
   const current = parseMasterKey(readFileSync(path, 'utf8'), path);
   const previousFiles = [
-    ...(config.masterKey.source === 'file' ? config.masterKey.previous : []).map((p) =>
+    ...((config.masterKey.source === 'file' && config.masterKey.previous) || []).map((p) =>
       resolve(config.dataDir, p),
     ),
     ...retiredKeyFiles(path),

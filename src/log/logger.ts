@@ -1,4 +1,8 @@
 import { type Logger, pino } from 'pino';
+import { type Clock, systemClock } from '../clock.js';
+import type { KoppelConfig } from '../config/config-schema.js';
+import { DailyFileStream } from './daily-file-stream.js';
+import { logDir } from './log-files.js';
 
 export type { Logger };
 
@@ -28,4 +32,34 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     { level, base: { app: 'koppel' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     destination as pino.DestinationStream | undefined,
   );
+}
+
+export interface AppLogger {
+  logger: Logger;
+  /** Closes the current log file. */
+  close(): void;
+}
+
+/**
+ * The logger of a running koppel: standard output and/or daily files under <dataDir>/logs, as
+ * configured. The files are what the retention job deletes after `log.retentionDays`.
+ */
+export function createAppLogger(
+  config: Pick<KoppelConfig, 'dataDir' | 'log'>,
+  options: { clock?: Clock; stdout?: NodeJS.WritableStream } = {},
+): AppLogger {
+  const level = config.log.level;
+  const settings = { base: { app: 'koppel' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (level === 'silent') return { logger: pino({ ...settings, level }), close: () => {} };
+  const file = config.log.file
+    ? new DailyFileStream(logDir(config), options.clock ?? systemClock)
+    : undefined;
+  const streams: pino.StreamEntry[] = [];
+  if (config.log.stdout) streams.push({ level, stream: options.stdout ?? process.stdout });
+  if (file) streams.push({ level, stream: file });
+  const logger = pino(
+    { ...settings, level: streams.length > 0 ? level : 'silent' },
+    pino.multistream(streams),
+  );
+  return { logger, close: () => file?.close() };
 }

@@ -9,7 +9,7 @@ import {
   readKeyStatus,
   wrappedByOldKeys,
 } from '../../keys/key-status.js';
-import { generateMasterKeyText } from '../../keys/master-key.js';
+import { DEFAULT_PREVIOUS_VARIABLE, generateMasterKeyText } from '../../keys/master-key.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
 import { age, table } from '../format.js';
 
@@ -100,7 +100,9 @@ async function rotate(
 }
 
 function previousVariable(config: ReturnType<typeof configFrom>): string {
-  return config.masterKey.source === 'env' ? config.masterKey.previousVariable : 'KOPPEL_MASTER_KEY_PREVIOUS';
+  return (
+    (config.masterKey.source === 'env' && config.masterKey.previousVariable) || DEFAULT_PREVIOUS_VARIABLE
+  );
 }
 
 function afterRotation(
@@ -118,7 +120,7 @@ function afterRotation(
     );
   } else if (config.masterKey.source === 'env') {
     lines.push(
-      `  - Remove ${config.masterKey.previousVariable} from the environment of every koppel process and restart them; a process still running with only the old key stops with a clear error when it meets a re-wrapped key.`,
+      `  - Remove ${previousVariable(config)} from the environment of every koppel process and restart them; a process still running with only the old key stops with a clear error when it meets a re-wrapped key.`,
       `  - Keep the old key only as long as you keep ${backups}.`,
     );
   } else {

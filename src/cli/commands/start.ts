@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { createApp } from '../../app.js';
-import { createLogger } from '../../log/logger.js';
+import { createAppLogger } from '../../log/logger.js';
+import { RETENTION_INTERVAL_MS, RetentionJob } from '../../retention/retention-job.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
-
-const RETENTION_INTERVAL_MS = 60_000;
 
 export function startCommand(program: Command, io: CliIo): void {
   program
@@ -15,7 +14,8 @@ export function startCommand(program: Command, io: CliIo): void {
     .action(async (options: { once?: boolean }) => {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
-      const log = createLogger(config.log.level);
+      const { logger: log, close: closeLog } = createAppLogger(config);
+      const retention = new RetentionJob({ store: app.store, queue: app.queue, config });
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -28,20 +28,21 @@ export function startCommand(program: Command, io: CliIo): void {
         );
       }
       io.out(
-        `  retention:   dead letters deleted after ${config.queue.deadLetterRetentionDays} days, checked every minute`,
+        `  retention:   dead letters deleted after ${config.queue.deadLetterRetentionDays} days, log files after ${config.log.retentionDays}, checked every minute (koppel retention status)`,
       );
       const round = async () => {
-        const purged = await app.queue.purgeExpired();
+        const { purged, errors } = await retention.run();
         const stats = await app.queue.stats();
         const live = stats.reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
         const dead = stats.reduce((n, s) => n + s.dead, 0);
         log.info(
-          { event: 'retention', ...purged, liveMessages: live, deadLetters: dead },
+          { event: 'retention', purged, errors, liveMessages: live, deadLetters: dead },
           'retention round done',
         );
       };
       await round();
       if (options.once) {
+        closeLog();
         await app.close();
         return;
       }
@@ -56,6 +57,7 @@ export function startCommand(program: Command, io: CliIo): void {
         process.once('SIGTERM', stop);
       });
       clearInterval(timer);
+      closeLog();
       await app.close();
       io.out('koppel stopped');
     });

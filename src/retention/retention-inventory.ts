@@ -1,0 +1,95 @@
+import type { KoppelConfig } from '../config/config-schema.js';
+import { listLogFiles, logDir, logFileDueAt } from '../log/log-files.js';
+import type { Store } from '../store/open-store.js';
+
+const DAY_MS = 86_400_000;
+
+export type RetentionClassId =
+  | 'queue-payloads'
+  | 'dead-letters'
+  | 'duplicate-detection'
+  | 'log-files'
+  | 'security-events';
+
+/** What is held now in one class of stored data, and when the oldest of it is due for deletion. */
+export interface RetentionInventory {
+  id: RetentionClassId;
+  /** The rule, in words, for the status listing and docs/security.md. */
+  policy: string;
+  items: number;
+  oldestAt: number | null;
+  /** When the oldest item must be gone; null when nothing waits or the class is not purged by age. */
+  dueAt: number | null;
+  /** False for classes deleted by another path (on delivery) or kept on purpose. */
+  purgedByJob: boolean;
+}
+
+/** Everything koppel stores that retention covers, measured without reading any content. */
+export async function takeInventory(store: Store, config: KoppelConfig): Promise<RetentionInventory[]> {
+  const db = store.db;
+  const live = await db
+    .selectFrom('queue_messages')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('enqueued_at').as('oldest')])
+    .where('state', '=', 0)
+    .executeTakeFirstOrThrow();
+  const dead = await db
+    .selectFrom('queue_messages')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('dead_at').as('oldest')])
+    .where('state', '=', 1)
+    .executeTakeFirstOrThrow();
+  const dedup = await db
+    .selectFrom('queue_dedup')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('expires_at').as('due')])
+    .executeTakeFirstOrThrow();
+  const events = await db
+    .selectFrom('security_events')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('occurred_at').as('oldest')])
+    .executeTakeFirstOrThrow();
+  const num = (v: unknown) => (v == null ? null : Number(v));
+  const deadDays = config.queue.deadLetterRetentionDays;
+  const dedupDue = num(dedup.due);
+  const logs = listLogFiles(logDir(config));
+  const oldestLog = logs[0];
+  return [
+    {
+      id: 'queue-payloads',
+      policy: 'deleted with the message, in the same transaction, when it is delivered',
+      items: Number(live.n),
+      oldestAt: num(live.oldest),
+      dueAt: null,
+      purgedByJob: false,
+    },
+    {
+      id: 'dead-letters',
+      policy: `deleted ${deadDays} days after dead-lettering`,
+      items: Number(dead.n),
+      oldestAt: num(dead.oldest),
+      dueAt: dead.oldest == null ? null : Number(dead.oldest) + deadDays * DAY_MS,
+      purgedByJob: true,
+    },
+    {
+      id: 'duplicate-detection',
+      policy: `message ids only, deleted ${config.queue.duplicateWindowSeconds} seconds after enqueue`,
+      items: Number(dedup.n),
+      oldestAt: dedupDue === null ? null : dedupDue - config.queue.duplicateWindowSeconds * 1000,
+      dueAt: dedupDue,
+      purgedByJob: true,
+    },
+    {
+      id: 'log-files',
+      policy: `daily files in ${logDir(config)}, deleted ${config.log.retentionDays} days after their day`,
+      items: logs.length,
+      oldestAt: oldestLog?.day ?? null,
+      dueAt: oldestLog ? logFileDueAt(oldestLog, config.log.retentionDays) : null,
+      purgedByJob: true,
+    },
+    {
+      id: 'security-events',
+      policy: 'kept for the incident register; they hold ids and reasons, no personal data',
+      items: Number(events.n),
+      oldestAt: num(events.oldest),
+      dueAt: null,
+      purgedByJob: false,
+    },
+  ];
+}
