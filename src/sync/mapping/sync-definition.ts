@@ -1,4 +1,4 @@
-import { isSupportedCountry } from 'libphonenumber-js/max';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { DATA_CATEGORIES } from './data-categories.js';
