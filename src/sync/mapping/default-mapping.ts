@@ -1,4 +1,3 @@
-import type { MailplusProperty } from '../../connectors/mailplus/mailplus-types.js';
 import {
   type FieldMappingInput,
   parseSyncDefinition,
@@ -61,7 +60,7 @@ export interface DefaultOptions {
    * The account's properties (/contact/properties/list). When given, optional fields whose property the
    * account lacks are left out (e.g. phoneNumber), and the permission only when the account has bit 1.
    */
-  mailplusProperties?: readonly MailplusProperty[];
+  mailplusProperties?: ReadonlyArray<{ name: string; entries?: ReadonlyArray<{ bit: number }> }>;
 }
 
 export function defaultSyncDefinition(options: DefaultOptions = {}): SyncDefinition {
@@ -72,8 +71,8 @@ export function defaultSyncDefinition(options: DefaultOptions = {}): SyncDefinit
       f.mailplus === 'email' ||
       (has(f.mailplus) && (typeof f.transform !== 'object' || has(houseNumberOf(f)))),
   );
-  const bits = known?.get('permissions')?.entries?.map((e) => e.bit);
-  const permissions = (DEFAULT_PERMISSIONS ?? []).filter((p) => !bits || bits.includes(p.bit));
+  const bits = known ? (known.get('permissions')?.entries ?? []).map((e) => e.bit) : null;
+  const permissions = (DEFAULT_PERMISSIONS ?? []).filter((p) => bits === null || bits.includes(p.bit));
   return parseSyncDefinition({ scope: options.scope ?? { kind: 'all-active' }, fields, permissions });
 }
 

@@ -44,5 +44,6 @@ export {
   assertDefinitionMatchesSystems,
   definitionIssues,
   nearMatches,
+  type ReportedProperty,
   type SystemsReport,
 } from './validate-definition.js';

@@ -1,4 +1,3 @@
-import type { MailplusProperty } from '../../connectors/mailplus/mailplus-types.js';
 import { ConfigError } from '../../errors.js';
 import { lookupValueColumn, parseLookupPath } from './dataverse-columns.js';
 import { ownBits } from './field-access.js';
@@ -10,8 +9,15 @@ import type { FieldMapping, SyncDefinition } from './sync-definition.js';
  * listed as `parentcustomerid` or `_parentcustomerid_value`). Every problem is listed, with near matches
  * for names that do not exist, because a typo is the usual cause.
  */
+/** The part of a Mail+ property (MailplusProperty, from /contact/properties/list) that validation reads. */
+export interface ReportedProperty {
+  name: string;
+  type: string;
+  entries?: ReadonlyArray<{ bit: number; description: string }>;
+}
+
 export interface SystemsReport {
-  mailplusProperties: readonly MailplusProperty[];
+  mailplusProperties: readonly ReportedProperty[];
   dataverseColumns: readonly string[];
 }
 
@@ -61,7 +67,7 @@ export function assertDefinitionMatchesSystems(def: SyncDefinition, report: Syst
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-function typeIssues(at: string, field: FieldMapping, property: MailplusProperty): string[] {
+function typeIssues(at: string, field: FieldMapping, property: ReportedProperty): string[] {
   const bits = ownBits(field);
   if (property.type === 'set') {
     if (!bits)
@@ -83,7 +89,7 @@ function typeIssues(at: string, field: FieldMapping, property: MailplusProperty)
   return [];
 }
 
-function bitIssues(at: string, bits: readonly number[], property: MailplusProperty): string[] {
+function bitIssues(at: string, bits: readonly number[], property: ReportedProperty): string[] {
   const known = new Map((property.entries ?? []).map((e) => [e.bit, e.description]));
   const listed = [...known].map(([bit, description]) => `${bit} (${description})`).join(', ');
   return bits
@@ -104,13 +110,19 @@ function unknownName(kind: string, name: string, known: Iterable<string>): strin
   return `${kind} '${name}' does not exist${hint}`;
 }
 
-/** Up to three known names within a small edit distance (case-insensitive), closest first. */
+/**
+ * Up to three known names within a small edit distance, closest first. A name that differs only in case
+ * is almost certainly the one meant, so it is then the only suggestion.
+ */
 export function nearMatches(name: string, known: Iterable<string>): string[] {
   const wanted = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(wanted.length / 3));
-  return [...known]
+  const candidates = [...known];
+  const sameButCase = candidates.filter((c) => c.toLowerCase() === wanted);
+  if (sameButCase.length > 0) return sameButCase;
+  const limit = Math.max(1, Math.floor(wanted.length / 4));
+  return candidates
     .map((candidate) => ({ candidate, distance: editDistance(wanted, candidate.toLowerCase()) }))
-    .filter(({ candidate, distance }) => distance <= limit || candidate.toLowerCase().includes(wanted))
+    .filter(({ candidate, distance }) => distance <= limit || candidate.toLowerCase().startsWith(wanted))
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, 3)
     .map(({ candidate }) => candidate);
