@@ -10,7 +10,13 @@ import { contactProperties } from '../../../src/emulators/mailplus/synthetic-con
 import { validateProperties } from '../../../src/emulators/mailplus/validation.js';
 import { createSyntheticPeople } from '../../../src/emulators/shared/synthetic-people.js';
 import { canonicalValues } from '../../../src/sync/mapping/canonical.js';
-import { mappedDataverseColumns, toDataverse, toMailplus } from '../../../src/sync/mapping/contact-mapper.js';
+import {
+  mappedDataverseColumns,
+  mapToDataverse,
+  mapToMailplus,
+  toDataverse,
+  toMailplus,
+} from '../../../src/sync/mapping/contact-mapper.js';
 import { defaultSyncDefinition } from '../../../src/sync/mapping/default-mapping.js';
 
 /**
@@ -174,5 +180,35 @@ describe('canonical values', () => {
   it('differ when the person changed', () => {
     const moved = canonicalValues('mailplus', { ...mailplus, houseNumber: '23' }, def);
     assert.notEqual(moved.street, canonicalValues('mailplus', mailplus, def).street);
+  });
+});
+
+describe('errors carry no personal data', () => {
+  it('names fields and problems only, for every synthetic person with broken values', () => {
+    const store = seededStore();
+    const select = mappedDataverseColumns(def);
+    for (const original of [...store.contacts.values()].slice(0, 100)) {
+      const row = project(original, select, '*', store);
+      const broken = {
+        ...row,
+        emailaddress1: String(row.emailaddress1).replace('@', ' at '),
+        firstname: String(row.firstname).repeat(256),
+        mobilephone: String(row.mobilephone).slice(0, 6),
+        birthdate: `${String(row.birthdate).slice(0, 5)}13-01`,
+        address1_country: `${String(row.address1_city)}land`,
+      };
+      const { errors } = mapToMailplus(broken, def);
+      assert.equal(errors.length, 5, errors.map((e) => e.field).join());
+      const text = errors.map((e) => e.message).join(' ');
+      for (const value of Object.values(original)) {
+        if (typeof value === 'string' && value.length > 3)
+          assert.ok(!text.includes(value), 'an error echoes a value');
+      }
+      const back = mapToDataverse(
+        { externalId: String(row.contactid), properties: { lastName: `${row.lastname}`.repeat(9) } },
+        def,
+      );
+      assert.ok(!back.errors.some((e) => e.message.includes(String(row.lastname))));
+    }
   });
 });
