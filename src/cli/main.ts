@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emulateCommand } from './commands/emulate.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -40,6 +42,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError('(run "koppel --help" for the commands)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
+  demoCommand(program, io);
   startCommand(program, io);
   migrateCommand(program, io);
   queueCommand(program, io);
@@ -48,6 +51,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   emulateCommand(program, io);
   keysCommand(program, io);
   retentionCommand(program, io);
+  doctorCommand(program, io);
   return program;
 }
 

@@ -9,6 +9,9 @@ export interface Database {
   master_keys: MasterKeysTable;
   retention_runs: RetentionRunsTable;
   tenants: TenantsTable;
+  sync_checkpoints: SyncCheckpointsTable;
+  sync_contacts: SyncContactsTable;
+  sync_definitions: SyncDefinitionsTable;
 }
 
 export interface TenantsTable {
@@ -83,4 +86,31 @@ export interface RetentionRunsTable {
   ran_at: number;
   purged: number;
   error: string | null;
+}
+
+export interface SyncCheckpointsTable {
+  tenant_id: string;
+  source: string;
+  position: string;
+  updated_at: number;
+}
+
+export interface SyncContactsTable {
+  tenant_id: string;
+  contact_id: string;
+  /** JSON: field -> hash. */
+  synced: string;
+  seen_dataverse: string;
+  seen_mailplus: string;
+  in_mailplus: number;
+  opted_out: number;
+  /** JSON array of permission bits. */
+  withdrawn_bits: string;
+  updated_at: number;
+}
+
+export interface SyncDefinitionsTable {
+  tenant_id: string;
+  definition: string;
+  updated_at: number;
 }

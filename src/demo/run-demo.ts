@@ -1,0 +1,167 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import cliProgress from 'cli-progress';
+import { createApp } from '../app.js';
+import { systemClock } from '../clock.js';
+import type { KoppelConfig } from '../config/config-schema.js';
+import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
+import { startMailplusEmulator } from '../emulators/mailplus/index.js';
+import { createLogger } from '../log/logger.js';
+import { mapperForTenant } from '../sync/mapper-for-tenant.js';
+import { SyncEngine } from '../sync/sync-engine.js';
+import { demoEdits } from './demo-edits.js';
+
+export interface DemoOptions {
+  contacts: number;
+  exitWhenDone: boolean;
+  pollIntervalMs: number;
+  /** Draw a progress bar (a terminal); otherwise print plain progress lines. */
+  interactive: boolean;
+  out: (line: string) => void;
+  /** Resolves when the user asks to stop (Ctrl-C). */
+  stopped: Promise<void>;
+}
+
+const TENANT = 'demo';
+
+/**
+ * `koppel demo`: both emulators, synthetic contacts, the initial load and live two-way sync on the
+ * embedded SQLite default, in a folder of its own so it never mixes with real data.
+ */
+export async function runDemo(config: KoppelConfig, options: DemoOptions): Promise<number> {
+  const { out } = options;
+  const demoDir = resolve(config.dataDir, 'demo');
+  rmSync(demoDir, { recursive: true, force: true });
+  const caDir = join(demoDir, 'emulator-ca');
+  mkdirSync(caDir, { recursive: true, mode: 0o700 });
+  out(
+    `koppel demo: ${options.contacts.toLocaleString('en')} synthetic contacts, two-way sync, everything local`,
+  );
+  out(`  data:       ${demoDir} (SQLite; replaced at each demo run)`);
+  const started = Date.now();
+  const dataverse = await startDataverseEmulator({ seedContacts: options.contacts, randomSeed: 2026 });
+  const mailplus = await startMailplusEmulator({ randomSeed: 2026 });
+  out(
+    `  Dataverse:  emulator at ${dataverse.baseUrl} (seeded in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  out(`  Mail+:      emulator at ${mailplus.baseUrl}`);
+  writeFileSync(join(caDir, 'dataverse.pem'), dataverse.caCertificate);
+  writeFileSync(join(caDir, 'mailplus.pem'), mailplus.caCertificate!);
+
+  const app = await createApp({
+    ...config,
+    dataDir: demoDir,
+    store: { driver: 'sqlite' },
+    masterKey: { source: 'file' },
+  });
+  const log = createLogger('warn');
+  const engine = new SyncEngine(app, {
+    clock: systemClock,
+    log,
+    mapperFor: (tenantId) => mapperForTenant(app, tenantId),
+    mailplusOverlapMs: 5_000,
+  });
+  try {
+    await app.tenants.add(TENANT, 'Demo BV');
+    await app.tenants.updateSettings(TENANT, {
+      'dataverse.baseUrl': dataverse.baseUrl,
+      'dataverse.authority': dataverse.authority,
+      'dataverse.clientId': dataverse.clientId,
+      'dataverse.clientSecret': dataverse.clientSecret,
+      'dataverse.caFile': join(caDir, 'dataverse.pem'),
+      'mailplus.baseUrl': mailplus.baseUrl,
+      'mailplus.consumerKey': mailplus.consumerKey,
+      'mailplus.consumerSecret': mailplus.consumerSecret,
+      'mailplus.caFile': join(caDir, 'mailplus.pem'),
+    });
+    const ctx = await engine.context(TENANT);
+
+    out('\n1. Initial load: Dataverse -> Mail+');
+    const loadStart = Date.now();
+    const bar = progress(options, options.contacts, () => ctx.stats.writtenToMailplus);
+    await engine.round(TENANT);
+    bar.stop();
+    const loadSeconds = (Date.now() - loadStart) / 1000;
+    const dvCalls = dataverse.admin.requestCounts().total;
+    const mpCalls = mailplus.admin.requestCounts().total;
+    out(
+      `   ${ctx.stats.writtenToMailplus.toLocaleString('en')} contacts in ${loadSeconds.toFixed(1)} s ` +
+        `(${Math.round(ctx.stats.writtenToMailplus / loadSeconds).toLocaleString('en')}/s); ` +
+        `API calls: Dataverse ${dvCalls}, Mail+ ${mpCalls}`,
+    );
+    ctx.stats.initialLoadDone = true;
+
+    out('\n2. Live two-way sync: edits on both sides');
+    const ids = dataverse.admin
+      .listContacts()
+      .slice(0, 5)
+      .map((row) => String(row.contactid));
+    const edits = demoEdits(dataverse, mailplus, ids);
+    for (const edit of edits) {
+      edit.make();
+      out(`   made:    ${edit.describe}`);
+    }
+    const pending = new Set(edits);
+    const deadline = Date.now() + 60_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      await sleep(options.pollIntervalMs);
+      await engine.round(TENANT);
+      for (const edit of [...pending]) {
+        if (!edit.arrived()) continue;
+        pending.delete(edit);
+        out(`   arrived: ${edit.describe}`);
+      }
+    }
+    out('\n3. Summary');
+    out(`   ${JSON.stringify(summary(ctx.stats.snapshot()))}`);
+    out(
+      `   dead letters: ${(await app.queue.listDeadLetters({ tenantId: TENANT })).length}; total time ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    if (pending.size > 0) {
+      out(`   ${pending.size} edit(s) did not arrive within 60 s`);
+      return 1;
+    }
+    if (options.exitWhenDone) return 0;
+    out('\nStill syncing both ways; press Ctrl-C to stop.');
+    await keepSyncing(engine, options);
+    return 0;
+  } finally {
+    await engine.close();
+    await app.close();
+    await dataverse.close();
+    await mailplus.close();
+  }
+}
+
+async function keepSyncing(engine: SyncEngine, options: DemoOptions): Promise<void> {
+  let stop = false;
+  void options.stopped.then(() => {
+    stop = true;
+  });
+  while (!stop) {
+    await Promise.race([sleep(options.pollIntervalMs), options.stopped]);
+    if (!stop) await engine.round(TENANT);
+  }
+}
+
+function summary(stats: Record<string, number | boolean>): Record<string, number | boolean> {
+  return Object.fromEntries(Object.entries(stats).filter(([, v]) => v !== 0));
+}
+
+function progress(options: DemoOptions, total: number, value: () => number): { stop(): void } {
+  if (!options.interactive) return { stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: '   {bar} {percentage}% | {value}/{total} contacts | {duration}s', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  const timer = setInterval(() => bar.update(value()), 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      bar.update(value());
+      bar.stop();
+    },
+  };
+}

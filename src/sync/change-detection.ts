@@ -1,0 +1,73 @@
+import type { ContactState } from './contact-state.js';
+import type { FieldChange, Side, SyncMapper } from './sync-mapper.js';
+
+/**
+ * `synced` entries are "<side initial>:<hash>": the hash both sides agreed on, and which side's change
+ * produced it. Comparing hashes, never timestamps, keeps this correct when clocks disagree.
+ */
+export function syncedHash(state: ContactState, key: string): string | null {
+  const entry = state.synced[key];
+  return entry ? entry.slice(2) : null;
+}
+
+function syncedBy(state: ContactState, key: string): Side | null {
+  const entry = state.synced[key];
+  if (!entry) return null;
+  return entry.startsWith('d:') ? 'dataverse' : 'mailplus';
+}
+
+export function markSynced(state: ContactState, key: string, hash: string, by: Side): void {
+  state.synced[key] = `${by === 'dataverse' ? 'd' : 'm'}:${hash}`;
+  (by === 'dataverse' ? state.seenMailplus : state.seenDataverse)[key] = hash;
+}
+
+/**
+ * Records what was read on `side` and returns the keys whose value differs from the agreed one: real
+ * edits on that side. An echo of koppel's own write equals the agreed value and is not returned.
+ */
+export function detectChanges(side: Side, hashes: Record<string, string>, state: ContactState): string[] {
+  const seen = side === 'dataverse' ? state.seenDataverse : state.seenMailplus;
+  const changed: string[] = [];
+  for (const [key, hash] of Object.entries(hashes)) {
+    seen[key] = hash;
+    if (hash !== syncedHash(state, key)) changed.push(key);
+  }
+  return changed;
+}
+
+/**
+ * Decides, at delivery time, whether a change from `source` may be written to the other side. It may
+ * not when the target changed the same field too (concurrently, or agreed since this change was read)
+ * and the field's owner is the target.
+ */
+export function mayWrite(
+  key: string,
+  change: FieldChange,
+  source: Side,
+  state: ContactState,
+  mapper: SyncMapper,
+): boolean {
+  const target: Side = source === 'dataverse' ? 'mailplus' : 'dataverse';
+  const seenTarget = (target === 'dataverse' ? state.seenDataverse : state.seenMailplus)[key];
+  const agreed = syncedHash(state, key);
+  const targetChanged = seenTarget !== undefined && seenTarget !== agreed && seenTarget !== change.hash;
+  const agreedSinceBy = agreed !== change.base && syncedBy(state, key) !== source && agreed !== change.hash;
+  if (!targetChanged && !agreedSinceBy) return true;
+  return mapper.owner(key) === source;
+}
+
+/** The message body for the changed keys: values for the target, the new hash and the agreed one. */
+export function fieldChanges(
+  mapper: SyncMapper,
+  target: Side,
+  keys: readonly string[],
+  record: Record<string, unknown>,
+  hashes: Record<string, string>,
+  state: ContactState,
+): Record<string, FieldChange> {
+  const values = mapper.valuesFor(target, keys, record);
+  const fields: Record<string, FieldChange> = {};
+  for (const key of keys)
+    fields[key] = { values: values[key]!, hash: hashes[key]!, base: syncedHash(state, key) };
+  return fields;
+}

@@ -1,0 +1,40 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/open-store.js';
+
+export type CheckpointSource = 'dataverse' | 'mailplus';
+
+/** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
+export class CheckpointStore {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(tenantId: string, source: CheckpointSource): Promise<string | null> {
+    const row = await this.store.db
+      .selectFrom('sync_checkpoints')
+      .select('position')
+      .where('tenant_id', '=', tenantId)
+      .where('source', '=', source)
+      .executeTakeFirst();
+    return row?.position ?? null;
+  }
+
+  /** Call only after the changes before this position are durably enqueued. */
+  async set(tenantId: string, source: CheckpointSource, position: string): Promise<void> {
+    const updated_at = this.clock.now();
+    await this.store.db
+      .insertInto('sync_checkpoints')
+      .values({ tenant_id: tenantId, source, position, updated_at })
+      .onConflict((oc) => oc.columns(['tenant_id', 'source']).doUpdateSet({ position, updated_at }))
+      .execute();
+  }
+
+  async clear(tenantId: string, source: CheckpointSource): Promise<void> {
+    await this.store.db
+      .deleteFrom('sync_checkpoints')
+      .where('tenant_id', '=', tenantId)
+      .where('source', '=', source)
+      .execute();
+  }
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/open-store.js';
+import type { Database, SyncContactsTable } from '../store/schema.js';
+
+/** What koppel remembers of one contact: keyed hashes per field and the person's consent; no values. */
+export interface ContactState {
+  contactId: string;
+  /** field -> hash of the value both sides last agreed on. */
+  synced: Record<string, string>;
+  /** field -> hash of the value last read from each side. */
+  seenDataverse: Record<string, string>;
+  seenMailplus: Record<string, string>;
+  inMailplus: boolean;
+  optedOut: boolean;
+  /** Permission bits the person switched off in Mail+; koppel never switches them on again. */
+  withdrawnBits: number[];
+}
+
+export function emptyState(contactId: string): ContactState {
+  return {
+    contactId,
+    synced: {},
+    seenDataverse: {},
+    seenMailplus: {},
+    inMailplus: false,
+    optedOut: false,
+    withdrawnBits: [],
+  };
+}
+
+const CHUNK = 500;
+
+/**
+ * Contact state, read and changed inside one write transaction so a poller and a deliverer working on
+ * the same contact (even in two processes) never overwrite each other's changes.
+ */
+export class ContactStateStore {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async update<T>(
+    tenantId: string,
+    ids: readonly string[],
+    change: (states: Map<string, ContactState>) => T,
+  ): Promise<T> {
+    const unique = [...new Set(ids)];
+    return this.store.writeTransaction(async (trx) => {
+      const states = await this.#load(trx, tenantId, unique);
+      const result = change(states);
+      await this.#save(trx, tenantId, [...states.values()]);
+      return result;
+    });
+  }
+
+  async get(tenantId: string, contactId: string): Promise<ContactState | undefined> {
+    return (await this.#load(this.store.db, tenantId, [contactId])).get(contactId);
+  }
+
+  async remove(tenantId: string, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await this.store.db
+        .deleteFrom('sync_contacts')
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+    }
+  }
+
+  async #load(
+    db: Kysely<Database>,
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<Map<string, ContactState>> {
+    const states = new Map<string, ContactState>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      let query = db
+        .selectFrom('sync_contacts')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', 'in', ids.slice(i, i + CHUNK));
+      if (this.store.dialect === 'postgres') query = query.forUpdate();
+      for (const row of await query.execute()) states.set(row.contact_id, fromRow(row));
+    }
+    for (const id of ids) if (!states.has(id)) states.set(id, emptyState(id));
+    return states;
+  }
+
+  async #save(db: Kysely<Database>, tenantId: string, states: ContactState[]): Promise<void> {
+    const now = this.clock.now();
+    for (let i = 0; i < states.length; i += CHUNK) {
+      const rows = states.slice(i, i + CHUNK).map((s) => toRow(tenantId, s, now));
+      if (rows.length === 0) continue;
+      await db
+        .insertInto('sync_contacts')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'contact_id']).doUpdateSet((eb) => ({
+            synced: eb.ref('excluded.synced'),
+            seen_dataverse: eb.ref('excluded.seen_dataverse'),
+            seen_mailplus: eb.ref('excluded.seen_mailplus'),
+            in_mailplus: eb.ref('excluded.in_mailplus'),
+            opted_out: eb.ref('excluded.opted_out'),
+            withdrawn_bits: eb.ref('excluded.withdrawn_bits'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+}
+
+function fromRow(row: SyncContactsTable): ContactState {
+  return {
+    contactId: row.contact_id,
+    synced: JSON.parse(row.synced),
+    seenDataverse: JSON.parse(row.seen_dataverse),
+    seenMailplus: JSON.parse(row.seen_mailplus),
+    inMailplus: row.in_mailplus === 1,
+    optedOut: row.opted_out === 1,
+    withdrawnBits: JSON.parse(row.withdrawn_bits),
+  };
+}
+
+function toRow(tenantId: string, s: ContactState, now: number): SyncContactsTable {
+  return {
+    tenant_id: tenantId,
+    contact_id: s.contactId,
+    synced: JSON.stringify(s.synced),
+    seen_dataverse: JSON.stringify(s.seenDataverse),
+    seen_mailplus: JSON.stringify(s.seenMailplus),
+    in_mailplus: s.inMailplus ? 1 : 0,
+    opted_out: s.optedOut ? 1 : 0,
+    withdrawn_bits: JSON.stringify(s.withdrawnBits),
+    updated_at: now,
+  };
+}

@@ -1,0 +1,94 @@
+import type { ContactRow } from '../connectors/dynamics/index.js';
+import type { EnqueueItem } from '../queue/queue.js';
+import { detectChanges, fieldChanges } from './change-detection.js';
+import type { ContactState } from './contact-state.js';
+import { rejectedOr } from './rejected.js';
+import type { SyncContext } from './sync-context.js';
+import { type MailplusMessage, QUEUE_TO_MAILPLUS } from './sync-mapper.js';
+
+export interface PollResult {
+  read: number;
+  enqueued: number;
+  /** True when the stored delta link had expired and a full read was done instead. */
+  resynced: boolean;
+}
+
+/**
+ * Reads the Dataverse change feed from the stored delta link and enqueues one message per changed
+ * contact for Mail+. The delta link is stored only after every page before it is durably enqueued, so
+ * a crash re-reads (and the hashes drop what was already enqueued) instead of losing changes.
+ */
+export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
+  const result: PollResult = { read: 0, enqueued: 0, resynced: false };
+  let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const source = ctx.dataverse.changes({ select: ctx.mapper.dataverseColumns, deltaLink: checkpoint });
+    try {
+      for await (const page of source) {
+        result.read += page.upserts.length + page.deletes.length;
+        result.enqueued += await enqueuePage(ctx, page.upserts, page.deletes);
+        if (page.deltaLink) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', page.deltaLink);
+      }
+      ctx.stats.dataverseRead += result.read;
+      return result;
+    } catch (error) {
+      if ((error as Error).name !== 'ChangeTrackingExpiredError' || checkpoint === null) throw error;
+      // The delta link expired: read everything again; unchanged contacts hash equal and are dropped.
+      ctx.log.warn(
+        { tenant: ctx.tenantId, event: 'sync.resync' },
+        'Dataverse change token expired; full resync',
+      );
+      checkpoint = null;
+      result.resynced = true;
+    }
+  }
+  return result;
+}
+
+async function enqueuePage(ctx: SyncContext, rows: ContactRow[], deletes: string[]): Promise<number> {
+  const ids = [...rows.map((r) => r.contactid), ...deletes];
+  const items = await ctx.states.update(ctx.tenantId, ids, (states) => {
+    const out: EnqueueItem[] = [];
+    for (const row of rows) {
+      const message = rejectedOr(row.contactid, () => messageFor(ctx, row, states.get(row.contactid)!));
+      if (message) out.push(item(ctx, message));
+    }
+    for (const id of deletes) {
+      if (states.get(id)!.inMailplus) out.push(item(ctx, { op: 'remove', contactId: id, reason: 'deleted' }));
+    }
+    return out;
+  });
+  if (items.length > 0) await ctx.queue.enqueue(items);
+  ctx.stats.enqueuedToMailplus += items.length;
+  return items.length;
+}
+
+function messageFor(ctx: SyncContext, row: ContactRow, state: ContactState): MailplusMessage | null {
+  const { mapper } = ctx;
+  if (!mapper.inScope(row)) {
+    return state.inMailplus ? { op: 'remove', contactId: row.contactid, reason: 'deactivated' } : null;
+  }
+  const hashes = ctx.hasher.hashAll(mapper.canonical('dataverse', row));
+  const changed = detectChanges('dataverse', hashes, state).filter((key) => mapper.flowsTo(key, 'mailplus'));
+  if (mapper.wantsRemoval(row)) {
+    // Only a "do not bulk e-mail" set in Dataverse removes; one that koppel wrote there because the
+    // person unsubscribed in Mail+ is an echo (its permission hash is the agreed one) and must not.
+    const setInDataverse = changed.some((key) => mapper.permissionBit(key) !== null);
+    if (!state.inMailplus) return null;
+    if (setInDataverse) return { op: 'remove', contactId: row.contactid, reason: 'do-not-bulk-email' };
+  }
+  if (changed.length === 0) {
+    ctx.stats.echoesDropped++;
+    return null;
+  }
+  const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
+  return { op: 'upsert', contactId: row.contactid, fields };
+}
+
+/**
+ * Keyed per contact, so edits are delivered one at a time and in order. Not coalesced: each message
+ * carries only the fields that changed, so replacing one would drop the other's fields.
+ */
+function item(ctx: SyncContext, message: MailplusMessage): EnqueueItem {
+  return { tenantId: ctx.tenantId, queue: QUEUE_TO_MAILPLUS, key: message.contactId, payload: message };
+}

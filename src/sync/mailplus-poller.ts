@@ -1,0 +1,111 @@
+import {
+  type ChangeFeedCheckpoint,
+  isGloballyOptedOut,
+  MailplusChangeFeed,
+  type MailplusContact,
+  permissionsOf,
+} from '../connectors/mailplus/index.js';
+import type { EnqueueItem } from '../queue/queue.js';
+import { detectChanges, fieldChanges } from './change-detection.js';
+import type { ContactState } from './contact-state.js';
+import type { PollResult } from './dataverse-poller.js';
+import { permissionKey } from './mapping/index.js';
+import { rejectedOr } from './rejected.js';
+import type { SyncContext } from './sync-context.js';
+import { type DataverseMessage, QUEUE_TO_DATAVERSE } from './sync-mapper.js';
+
+const CHUNK = 200;
+/** The canonical value of a permission that is on (see the mapper adapter). */
+export const PERMISSION_ON = 'true';
+
+/**
+ * Reads one window of the Mail+ updates feed and enqueues the person's changes (unsubscribes, edits)
+ * for Dataverse. Koppel's own writes come back in this feed; their hashes equal the agreed ones and
+ * they are dropped. The window is stored only after its changes are durably enqueued.
+ */
+export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): Promise<PollResult> {
+  const stored = await ctx.checkpoints.get(ctx.tenantId, 'mailplus');
+  const checkpoint: ChangeFeedCheckpoint = stored
+    ? JSON.parse(stored)
+    : MailplusChangeFeed.startingAt(firstWindowFrom);
+  const pass = ctx.mailplus.readChanges(checkpoint);
+  const result: PollResult = { read: 0, enqueued: 0, resynced: false };
+  let chunk: MailplusContact[] = [];
+  for await (const contact of pass) {
+    chunk.push(contact);
+    if (chunk.length >= CHUNK) {
+      result.enqueued += await enqueueChunk(ctx, chunk);
+      result.read += chunk.length;
+      chunk = [];
+    }
+  }
+  result.enqueued += await enqueueChunk(ctx, chunk);
+  result.read += chunk.length;
+  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(pass.checkpoint));
+  ctx.stats.mailplusRead += result.read;
+  return result;
+}
+
+async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Promise<number> {
+  if (contacts.length === 0) return 0;
+  const items = await ctx.states.update(
+    ctx.tenantId,
+    contacts.map((c) => c.externalId),
+    (states) =>
+      contacts.flatMap((contact): EnqueueItem[] => {
+        const message = rejectedOr(contact.externalId, () =>
+          messageFor(ctx, contact, states.get(contact.externalId)!),
+        );
+        return message
+          ? [{ tenantId: ctx.tenantId, queue: QUEUE_TO_DATAVERSE, key: contact.externalId, payload: message }]
+          : [];
+      }),
+  );
+  if (items.length > 0) await ctx.queue.enqueue(items);
+  ctx.stats.enqueuedToDataverse += items.length;
+  return items.length;
+}
+
+function messageFor(
+  ctx: SyncContext,
+  contact: MailplusContact,
+  state: ContactState,
+): DataverseMessage | null {
+  state.inMailplus = true;
+  recordConsent(ctx, contact, state);
+  const record = consentAdjusted(contact, state);
+  const hashes = ctx.hasher.hashAll(ctx.mapper.canonical('mailplus', record));
+  const changed = detectChanges('mailplus', hashes, state).filter((key) =>
+    ctx.mapper.flowsTo(key, 'dataverse'),
+  );
+  if (changed.length === 0) {
+    ctx.stats.echoesDropped++;
+    return null;
+  }
+  const fields = fieldChanges(ctx.mapper, 'dataverse', changed, record, hashes, state);
+  return { op: 'update', contactId: contact.externalId, fields };
+}
+
+/**
+ * Remembers what the person withdrew in Mail+ (a permission that was on and is now off, or a global
+ * opt-out), so koppel never switches it on again. Must run before detectChanges updates `seen`.
+ */
+function recordConsent(ctx: SyncContext, contact: MailplusContact, state: ContactState): void {
+  if (isGloballyOptedOut(contact)) state.optedOut = true;
+  for (const [bit, enabled] of permissionsOf(contact)) {
+    const key = permissionKey(bit);
+    const wasOn = ctx.hasher.hash(key, PERMISSION_ON);
+    if (!enabled && state.seenMailplus[key] === wasOn && !state.withdrawnBits.includes(bit)) {
+      state.withdrawnBits.push(bit);
+    }
+  }
+}
+
+/** A global opt-out withdraws every permission, whatever the individual bits still say. */
+function consentAdjusted(contact: MailplusContact, state: ContactState): Record<string, unknown> {
+  const properties = { ...contact.properties };
+  if (state.optedOut) {
+    properties.permissions = [...permissionsOf(contact).keys()].map((bit) => ({ bit, enabled: false }));
+  }
+  return { externalId: contact.externalId, ...properties };
+}

@@ -1,0 +1,25 @@
+import type { Clock } from '../clock.js';
+import type { DynamicsClient } from '../connectors/dynamics/index.js';
+import type { MailplusConnector } from '../connectors/mailplus/index.js';
+import type { Logger } from '../log/logger.js';
+import type { Queue } from '../queue/queue.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { ContactStateStore } from './contact-state.js';
+import type { FieldHasher } from './field-hasher.js';
+import type { SyncMapper } from './sync-mapper.js';
+import type { SyncStats } from './sync-stats.js';
+
+/** Everything one tenant's pollers and deliverers share; built once per tenant by the engine. */
+export interface SyncContext {
+  tenantId: string;
+  mapper: SyncMapper;
+  hasher: FieldHasher;
+  queue: Queue;
+  states: ContactStateStore;
+  checkpoints: CheckpointStore;
+  dataverse: DynamicsClient;
+  mailplus: MailplusConnector;
+  clock: Clock;
+  log: Logger;
+  stats: SyncStats;
+}

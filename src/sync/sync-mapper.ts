@@ -1,0 +1,65 @@
+/**
+ * What the sync engine needs from a tenant's field mapping. Fields are identified by a key that is the
+ * same on both sides (the Mail+ property name), so a value read from Dataverse
+ * and one read from Mail+ can be compared through their keyed hashes. Permissions use their own keys.
+ */
+export type Side = 'dataverse' | 'mailplus';
+
+export type RemovalReason = 'deleted' | 'deactivated' | 'do-not-bulk-email';
+
+export interface SyncMapper {
+  /** Columns to $select from Dataverse, including the ones scope and removal rules need. */
+  readonly dataverseColumns: readonly string[];
+  /** What happens in Mail+ when a contact is deleted, deactivated or marked "do not bulk e-mail". */
+  removalPolicy(reason: RemovalReason): 'anonymize' | 'withdraw-permissions';
+  /** The Mail+ permission bits the mapping covers. */
+  readonly permissionBits: readonly number[];
+  /** Canonical value of every mapped field, as read on one side; throws PermanentError on bad data. */
+  canonical(side: Side, record: Record<string, unknown>): Record<string, string | null>;
+  /**
+   * The values to write on `target` for each of `keys`, from the record read on the other side.
+   * Throws a PermanentError naming every field that cannot be converted (never the values).
+   */
+  valuesFor(
+    target: Side,
+    keys: readonly string[],
+    record: Record<string, unknown>,
+  ): Record<string, Record<string, unknown>>;
+  flowsTo(key: string, target: Side): boolean;
+  owner(key: string): Side;
+  /** The permission bit of a permission key, else null. */
+  permissionBit(key: string): number | null;
+  /** Whether a Dataverse row is in the sync's scope (active, on the list, flag set). */
+  inScope(row: Record<string, unknown>): boolean;
+  /** True when the row asks for removal from Mail+ ("do not bulk e-mail"). */
+  wantsRemoval(row: Record<string, unknown>): boolean;
+}
+
+/** One changed field inside a message: the values to write, and hashes for echo and conflict checks. */
+export interface FieldChange {
+  values: Record<string, unknown>;
+  /** Hash of the new canonical value. */
+  hash: string;
+  /** The agreed hash when the change was detected; tells a stale change from a fresh one. */
+  base: string | null;
+}
+
+export type MailplusMessage =
+  | { op: 'upsert'; contactId: string; fields: Record<string, FieldChange> }
+  | { op: 'remove'; contactId: string; reason: RemovalReason }
+  | RejectedMessage;
+
+export type DataverseMessage =
+  | { op: 'update'; contactId: string; fields: Record<string, FieldChange> }
+  | RejectedMessage;
+
+/** A record that could not be mapped at the source; the deliverer dead-letters it with this reason. */
+export interface RejectedMessage {
+  op: 'rejected';
+  contactId: string;
+  /** Names the fields and rules, never the values. */
+  error: string;
+}
+
+export const QUEUE_TO_MAILPLUS = 'to-mailplus';
+export const QUEUE_TO_DATAVERSE = 'to-dataverse';
