@@ -99,6 +99,13 @@ const log = z.strictObject({
     .default(THIRTY_DAYS),
 });
 
+const sync = z.strictObject({
+  /** Time between sync rounds (read both change feeds, deliver). */
+  pollIntervalSeconds: z.number().min(1).max(3600).default(60),
+  /** How far each Mail+ feed window reaches back; must exceed the feed's lag plus clock skew. */
+  mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(600),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -106,6 +113,7 @@ export const configSchema = z.strictObject({
   masterKey: masterKey.default(masterKey.parse({ source: 'file' })),
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
+  sync: sync.default(sync.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;

@@ -22,7 +22,13 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
   for (let attempt = 0; attempt < 2; attempt++) {
-    const source = ctx.dataverse.changes({ select: ctx.mapper.dataverseColumns, deltaLink: checkpoint });
+    const source = ctx.dataverse.changes({
+      select: ctx.mapper.dataverseColumns,
+      deltaLink: checkpoint,
+      // Dataverse's largest page: the fewest calls for an initial load.
+      pageSize: 5000,
+      annotations: ctx.mapper.needsAnnotations,
+    });
     try {
       for await (const page of source) {
         result.read += page.upserts.length + page.deletes.length;

@@ -6,6 +6,8 @@ import {
   mappedDataverseColumns,
   mapToDataverse,
   mapToMailplus,
+  needsAnnotations,
+  ownBits,
   permissionKey,
   type SyncDefinition,
 } from './mapping/index.js';
@@ -19,6 +21,14 @@ interface KeyInfo {
   mailplus: string[];
   /** Dataverse columns the key writes. */
   dataverse: string[];
+  /** For a set field: the bits it owns (other fields may own other bits of the same property). */
+  bits: number[] | null;
+}
+
+/** A set property value reduced to the entries of the bits this field owns. */
+function ownEntries(value: unknown, bits: number[] | null): unknown {
+  if (!bits || !Array.isArray(value)) return value;
+  return value.filter((entry: { bit?: unknown }) => bits.includes(Number(entry?.bit)));
 }
 
 /** The engine's view of a tenant's sync definition (src/sync/mapping holds the rules and transforms). */
@@ -37,6 +47,7 @@ export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
   const scopeColumn = def.scope.kind === 'boolean-column' ? def.scope.column : null;
   return {
     dataverseColumns: mappedDataverseColumns(def),
+    needsAnnotations: needsAnnotations(def),
     permissionBits: def.permissions.map((p) => p.bit),
     removalPolicy: (reason: RemovalReason) =>
       reason === 'deleted'
@@ -71,6 +82,7 @@ function keyTable(def: SyncDefinition): Map<string, KeyInfo> {
       bit: null,
       mailplus: t.name === 'street-house-number' ? [field.mailplus, t.houseNumber] : [field.mailplus],
       dataverse: [field.dataverse],
+      bits: ownBits(field),
     });
   }
   for (const p of def.permissions) {
@@ -80,6 +92,7 @@ function keyTable(def: SyncDefinition): Map<string, KeyInfo> {
       bit: p.bit,
       mailplus: [],
       dataverse: [p.dataverse.column],
+      bits: null,
     });
   }
   return keys;
@@ -96,11 +109,13 @@ function toMailplusValues(
   if (failed.length > 0) throw new MappingError('Mail+', failed);
   const out: Record<string, Record<string, unknown>> = {};
   for (const key of wanted) {
-    const { bit, mailplus } = info(key);
+    const { bit, mailplus, bits } = info(key);
     if (bit !== null) {
       out[key] = { permissions: values.permissions.filter((entry) => entry.bit === bit) };
     } else {
-      out[key] = Object.fromEntries(mailplus.map((name) => [name, values.properties[name] ?? null]));
+      out[key] = Object.fromEntries(
+        mailplus.map((name) => [name, ownEntries(values.properties[name] ?? null, bits)]),
+      );
     }
   }
   return out;

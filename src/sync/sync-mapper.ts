@@ -10,6 +10,8 @@ export type RemovalReason = 'deleted' | 'deactivated' | 'do-not-bulk-email';
 export interface SyncMapper {
   /** Columns to $select from Dataverse, including the ones scope and removal rules need. */
   readonly dataverseColumns: readonly string[];
+  /** Whether Dataverse reads must ask for annotations (a lookup's name). */
+  readonly needsAnnotations: boolean;
   /** What happens in Mail+ when a contact is deleted, deactivated or marked "do not bulk e-mail". */
   removalPolicy(reason: RemovalReason): 'anonymize' | 'withdraw-permissions';
   /** The Mail+ permission bits the mapping covers. */

@@ -106,3 +106,19 @@ describe('two-way sync on the emulators', () => {
     );
   });
 });
+
+describe('two-way sync: company name through the parentcustomerid lookup', () => {
+  it('sends the account name to Mail+ as organisation', async () => {
+    const h = await startSyncHarness({ contacts: 3 });
+    try {
+      await h.settle();
+      for (const row of h.dataverse.admin.listContacts()) {
+        const organisation = h.mailplus.admin.contact(String(row.contactid))!.properties!.organisation;
+        assert.equal(typeof organisation, 'string');
+        assert.ok(String(organisation).length > 0);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

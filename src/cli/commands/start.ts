@@ -1,21 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { createApp } from '../../app.js';
+import { systemClock } from '../../clock.js';
 import { createAppLogger } from '../../log/logger.js';
 import { RETENTION_INTERVAL_MS, RetentionJob } from '../../retention/retention-job.js';
+import { mapperForTenant } from '../../sync/mapper-for-tenant.js';
+import { SyncEngine } from '../../sync/sync-engine.js';
+import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
 
 export function startCommand(program: Command, io: CliIo): void {
   program
     .command('start')
+    .alias('run')
     .description(
-      'migrate the store and run koppel until Ctrl-C (the embedded default needs no configuration)',
+      'migrate the store, then sync every configured tenant and run retention until Ctrl-C (also: koppel run)',
     )
-    .option('--once', 'do one round of work (retention) and exit')
+    .option('--once', 'do one round of work (sync and retention) and exit')
     .action(async (options: { once?: boolean }) => {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
       const { logger: log, close: closeLog } = createAppLogger(config);
       const retention = new RetentionJob({ store: app.store, queue: app.queue, config });
+      const engine = new SyncEngine(app, {
+        clock: systemClock,
+        log,
+        mapperFor: (tenantId) => mapperForTenant(app, tenantId),
+        mailplusOverlapMs: config.sync.mailplusOverlapSeconds * 1000,
+      });
+      const tenants = await syncableTenants(app, log);
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -30,6 +43,10 @@ export function startCommand(program: Command, io: CliIo): void {
       io.out(
         `  retention:   dead letters deleted after ${config.queue.deadLetterRetentionDays} days, log files after ${config.log.retentionDays}, checked every minute (koppel retention status)`,
       );
+      io.out(
+        `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
+      );
+      const syncRound = () => syncAllOnce(engine, tenants, log);
       const round = async () => {
         const { purged, errors } = await retention.run();
         const stats = await app.queue.stats();
@@ -40,8 +57,10 @@ export function startCommand(program: Command, io: CliIo): void {
           'retention round done',
         );
       };
+      await syncRound();
       await round();
       if (options.once) {
+        await engine.close();
         closeLog();
         await app.close();
         return;
@@ -51,12 +70,21 @@ export function startCommand(program: Command, io: CliIo): void {
         () => round().catch((error) => log.error({ err: error }, 'retention failed')),
         RETENTION_INTERVAL_MS,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
+      let stopping = false;
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => {
+          stopping = true;
+          resolve();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      while (!stopping) {
+        await Promise.race([stopped, sleep(config.sync.pollIntervalSeconds * 1000)]);
+        if (!stopping) await syncRound();
+      }
       clearInterval(timer);
+      await engine.close();
       closeLog();
       await app.close();
       io.out('koppel stopped');

@@ -64,10 +64,12 @@ export async function* readContactPages(
  */
 export async function* readChangePages(
   http: DataverseHttp,
-  options: { select: readonly string[]; deltaLink?: string | null; pageSize: number },
+  options: { select: readonly string[]; deltaLink?: string | null; pageSize: number; annotations?: boolean },
 ): AsyncGenerator<ChangePage> {
   const url = options.deltaLink ?? `contacts?${selectClause(options.select)}`;
   const prefer = ['odata.track-changes', `odata.maxpagesize=${options.pageSize}`];
+  // Lookups' related-row names (e.g. the company through parentcustomerid) arrive only as annotations.
+  if (options.annotations) prefer.push('odata.include-annotations="*"');
   for await (const body of readPages(http, url, prefer)) {
     const page: ChangePage = { upserts: [], deletes: [], deltaLink: body['@odata.deltaLink'] ?? null };
     for (const entry of body.value ?? []) {

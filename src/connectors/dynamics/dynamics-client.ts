@@ -102,6 +102,8 @@ export class DynamicsClient {
     select: readonly string[];
     deltaLink?: string | null;
     pageSize?: number;
+    /** Ask for annotations, e.g. a lookup's FormattedValue. */
+    annotations?: boolean;
   }): AsyncGenerator<ChangePage> {
     return readChangePages(this.#http, {
       ...options,

@@ -23,7 +23,7 @@ export {
   type DefaultOptions,
   defaultSyncDefinition,
 } from './default-mapping.js';
-export { fieldKey, permissionKey } from './field-access.js';
+export { fieldKey, ownBits, permissionKey } from './field-access.js';
 export {
   type Direction,
   type FieldMapping,

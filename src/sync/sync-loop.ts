@@ -1,0 +1,44 @@
+import type { App } from '../app.js';
+import type { Logger } from '../log/logger.js';
+import { missingDataverse, missingMailplus } from '../tenants/tenant-settings.js';
+import type { SyncEngine } from './sync-engine.js';
+
+/** Tenants that are active and have both sides configured; the others are named in the log. */
+export async function syncableTenants(app: App, log: Logger): Promise<string[]> {
+  const ready: string[] = [];
+  for (const tenant of await app.tenants.list()) {
+    if (tenant.status !== 'active') continue;
+    const settings = await app.tenants.settings(tenant.id);
+    const missing = [...missingDataverse(settings.dataverse), ...missingMailplus(settings.mailplus)];
+    if (missing.length === 0) ready.push(tenant.id);
+    else
+      log.warn(
+        { event: 'sync.tenant-incomplete', tenant: tenant.id, missing },
+        'tenant not synced: settings missing',
+      );
+  }
+  return ready;
+}
+
+/**
+ * One round for every tenant. A failing tenant is logged (ids and error class only) and retried next
+ * round; it never stops the others.
+ */
+export async function syncAllOnce(
+  engine: SyncEngine,
+  tenants: readonly string[],
+  log: Logger,
+): Promise<void> {
+  for (const tenantId of tenants) {
+    try {
+      const result = await engine.round(tenantId);
+      log.info({ event: 'sync.round', tenant: tenantId, ...result }, 'sync round done');
+    } catch (error) {
+      const e = error as Error;
+      log.error(
+        { event: 'sync.round-failed', tenant: tenantId, error: e.name, reason: e.message },
+        'sync round failed',
+      );
+    }
+  }
+}
