@@ -33,7 +33,10 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
       for await (const page of source) {
         result.read += page.upserts.length + page.deletes.length;
         result.enqueued += await enqueuePage(ctx, page.upserts, page.deletes);
-        if (page.deltaLink) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', page.deltaLink);
+        // Every row of the page is enqueued: remember where to continue (the next page, or the next
+        // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
+        const position = page.deltaLink ?? page.nextLink;
+        if (position) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', position);
       }
       ctx.stats.dataverseRead += result.read;
       return result;

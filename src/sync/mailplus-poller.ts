@@ -28,6 +28,9 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
   const checkpoint: ChangeFeedCheckpoint = stored
     ? JSON.parse(stored)
     : MailplusChangeFeed.startingAt(firstWindowFrom);
+  // Fix where the feed starts before reading it, so a restart after a crash does not move the start
+  // forward past changes made in the meantime.
+  if (!stored) await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(checkpoint));
   const pass = ctx.mailplus.readChanges(checkpoint);
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   let chunk: MailplusContact[] = [];

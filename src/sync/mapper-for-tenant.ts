@@ -16,3 +16,21 @@ export async function definitionForTenant(app: App, tenantId: string): Promise<S
 export async function mapperForTenant(app: App, tenantId: string): Promise<SyncMapper> {
   return mapperFromDefinition(await definitionForTenant(app, tenantId));
 }
+
+/** Stores a tenant's sync definition after validating it; returns the parsed form. */
+export async function saveDefinitionForTenant(
+  app: App,
+  tenantId: string,
+  input: unknown,
+): Promise<SyncDefinition> {
+  await app.tenants.get(tenantId);
+  const def = parseSyncDefinition(input);
+  const definition = JSON.stringify(input);
+  const updated_at = Date.now();
+  await app.store.db
+    .insertInto('sync_definitions')
+    .values({ tenant_id: tenantId, definition, updated_at })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ definition, updated_at }))
+    .execute();
+  return def;
+}

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../src/clock.js';
 import { type DataverseEmulator, startDataverseEmulator } from '../../src/emulators/dataverse/emulator.js';
 import { type MailplusEmulator, startMailplusEmulator } from '../../src/emulators/mailplus/index.js';
@@ -35,7 +36,12 @@ export async function startSyncHarness(
 ): Promise<SyncHarness> {
   const dataverse = await startDataverseEmulator({ seedContacts: options.contacts ?? 20, randomSeed: 11 });
   const mailplus = await startMailplusEmulator({ randomSeed: 11, updatesLagMs: 0 });
-  const t = await createTestApp(options.backend ?? 'sqlite', {}, { clock: systemClock });
+  // Short backoff: messages abandoned after an injected fault come back quickly in real time.
+  const t = await createTestApp(
+    options.backend ?? 'sqlite',
+    { queue: { backoffBaseMs: 100, backoffMaxMs: 1_000 } },
+    { clock: systemClock },
+  );
   writeFileSync(join(t.dataDir, 'dv.pem'), dataverse.caCertificate);
   writeFileSync(join(t.dataDir, 'mp.pem'), mailplus.caCertificate!);
   await t.app.tenants.add(TENANT, 'Acme BV');
@@ -70,11 +76,15 @@ export async function startSyncHarness(
     engine,
     ctx,
     round,
-    settle: async (max = 10) => {
+    settle: async (max = 60) => {
       for (let i = 0; i < max; i++) {
         const r = await round();
-        if (r.deliveredToDataverse + r.deliveredToMailplus === 0 && (await pendingMessages(t)) === 0) return;
+        const pending = await pendingMessages(t);
+        if (r.deliveredToDataverse + r.deliveredToMailplus === 0 && pending === 0) return;
+        // Only messages waiting for their backoff or Retry-After are left: give them time.
+        if (r.deliveredToDataverse + r.deliveredToMailplus === 0) await sleep(250);
       }
+      throw new Error(`the sync did not settle in ${max} rounds`);
     },
     close: async () => {
       await engine.close();

@@ -12,6 +12,11 @@ export interface ChangePage {
   deletes: string[];
   /** Set on the last page only: store it whole, and pass it back for the next round of changes. */
   deltaLink: string | null;
+  /**
+   * Set on every page but the last: where the read continues. Passed back as the start link, it
+   * resumes an interrupted initial load instead of starting over.
+   */
+  nextLink: string | null;
 }
 
 interface CollectionBody {
@@ -64,14 +69,25 @@ export async function* readContactPages(
  */
 export async function* readChangePages(
   http: DataverseHttp,
-  options: { select: readonly string[]; deltaLink?: string | null; pageSize: number; annotations?: boolean },
+  options: {
+    select: readonly string[];
+    /** A delta link, or a next link to resume an interrupted read; none for a full read. */
+    deltaLink?: string | null;
+    pageSize: number;
+    annotations?: boolean;
+  },
 ): AsyncGenerator<ChangePage> {
   const url = options.deltaLink ?? `contacts?${selectClause(options.select)}`;
   const prefer = ['odata.track-changes', `odata.maxpagesize=${options.pageSize}`];
   // Lookups' related-row names (e.g. the company through parentcustomerid) arrive only as annotations.
   if (options.annotations) prefer.push('odata.include-annotations="*"');
   for await (const body of readPages(http, url, prefer)) {
-    const page: ChangePage = { upserts: [], deletes: [], deltaLink: body['@odata.deltaLink'] ?? null };
+    const page: ChangePage = {
+      upserts: [],
+      deletes: [],
+      deltaLink: body['@odata.deltaLink'] ?? null,
+      nextLink: body['@odata.nextLink'] ?? null,
+    };
     for (const entry of body.value ?? []) {
       const context = entry['@odata.context'];
       if (typeof context === 'string' && context.endsWith('/$deletedEntity'))

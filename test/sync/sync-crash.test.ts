@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '../../src/clock.js';
+import { TSX } from '../helpers/cli.js';
+import { TEST_MASTER_KEY } from '../helpers/stores.js';
+import { startSyncHarness } from './sync-harness.js';
+
+const CONTACTS = 20_000;
+const KILLS = 10;
+const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
+
+function startWorker(configFile: string, dataDir: string, storeUrl: string): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, BIN, 'run', '--config', configFile], {
+    env: {
+      ...process.env,
+      KOPPEL_MASTER_KEY: TEST_MASTER_KEY,
+      KOPPEL_DATA_DIR: dataDir,
+      KOPPEL_STORE_URL: storeUrl,
+      KOPPEL_LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  });
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('sync crash consistency', () => {
+  it(`reaches the expected end state when the worker is killed with SIGKILL ${KILLS} times during a ${CONTACTS}-contact two-way sync`, async () => {
+    const h = await startSyncHarness({ contacts: CONTACTS });
+    const random = seededRandom(99);
+    try {
+      const configFile = join(h.t.dataDir, 'worker.json');
+      writeFileSync(
+        configFile,
+        JSON.stringify({ sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 } }),
+      );
+      const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
+      const edited = ids.slice(0, 300);
+      const unsubscribed = ids.slice(300, 400);
+      for (let kill_ = 0; kill_ < KILLS; kill_++) {
+        const worker = startWorker(configFile, h.t.dataDir, h.t.storeUrl);
+        await sleep(800 + Math.floor(random.float() * 2_500));
+        // Edits on both sides while the sync runs, each applied while some worker may be mid-batch.
+        for (const id of edited.slice(kill_ * 30, kill_ * 30 + 30)) {
+          h.dataverse.admin.updateContact(id, { jobtitle: `Functie ${kill_}` });
+        }
+        for (const id of unsubscribed.slice(kill_ * 10, kill_ * 10 + 10)) {
+          if (h.mailplus.admin.contact(id)) h.mailplus.admin.unsubscribe(id, 1);
+        }
+        await kill(worker);
+      }
+      const loadedByKilledWorkers = h.mailplus.admin.contacts().length;
+      assert.ok(loadedByKilledWorkers > 0, 'the killed workers made progress between kills');
+      // A last worker, never killed, brings the two sides together.
+      await h.settle(600);
+
+      const mailplus = h.mailplus.admin.contacts();
+      assert.equal(mailplus.length, CONTACTS, 'every contact is in Mail+ exactly once (no duplicates)');
+      assert.equal(new Set(mailplus.map((c) => c.externalId)).size, CONTACTS);
+      for (const [i, id] of edited.entries()) {
+        assert.equal(
+          h.mailplus.admin.contact(id)!.properties!.jobTitle,
+          `Functie ${Math.floor(i / 30)}`,
+          `edit of ${id} arrived`,
+        );
+      }
+      const missedUnsubscribes = unsubscribed.filter(
+        (id) =>
+          (
+            h.mailplus.admin.contact(id)!.properties!.permissions as Array<{ bit: number; enabled: boolean }>
+          ).find((p) => p.bit === 1)?.enabled === false &&
+          h.dataverse.admin.getContact(id)!.donotbulkemail !== true,
+      );
+      assert.deepEqual(missedUnsubscribes, [], 'every unsubscribe reached Dataverse');
+      for (const id of ids.slice(400, 1400)) {
+        const row = h.dataverse.admin.getContact(id)!;
+        assert.equal(h.mailplus.admin.contact(id)!.properties!.firstName, row.firstname);
+      }
+      assert.deepEqual(await h.t.app.queue.listDeadLetters(), []);
+    } finally {
+      await h.close();
+    }
+  });
+});
