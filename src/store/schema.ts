@@ -12,6 +12,8 @@ export interface Database {
   sync_checkpoints: SyncCheckpointsTable;
   sync_contacts: SyncContactsTable;
   sync_definitions: SyncDefinitionsTable;
+  sync_identities: SyncIdentitiesTable;
+  sync_mailplus_index: SyncMailplusIndexTable;
 }
 
 export interface TenantsTable {
@@ -113,4 +115,19 @@ export interface SyncDefinitionsTable {
   tenant_id: string;
   definition: string;
   updated_at: number;
+}
+
+export interface SyncIdentitiesTable {
+  tenant_id: string;
+  contact_id: string;
+  mailplus_id: string;
+  linked_at: number;
+}
+
+export interface SyncMailplusIndexTable {
+  tenant_id: string;
+  mailplus_id: string;
+  email_hash: string | null;
+  opted_out: number;
+  off_bits: string;
 }

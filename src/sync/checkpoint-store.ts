@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
 
-export type CheckpointSource = 'dataverse' | 'mailplus';
+/** The two feeds, and markers of the one-off phases of a tenant's first load. */
+export type CheckpointSource = 'dataverse' | 'mailplus' | 'mailplus-index' | 'dataverse-initial';
 
 /** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
 export class CheckpointStore {

@@ -2,6 +2,7 @@ import type { ContactRow } from '../connectors/dynamics/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
 import { detectChanges, fieldChanges } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
+import { dropMailplusIndex, indexMailplusOnce, matchPage, type PageMatch } from './initial-match.js';
 import { rejectedOr } from './rejected.js';
 import type { SyncContext } from './sync-context.js';
 import { type MailplusMessage, QUEUE_TO_MAILPLUS } from './sync-mapper.js';
@@ -21,6 +22,8 @@ export interface PollResult {
 export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
+  const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
+  if (initial) await indexMailplusOnce(ctx);
   for (let attempt = 0; attempt < 2; attempt++) {
     const source = ctx.dataverse.changes({
       select: ctx.mapper.dataverseColumns,
@@ -32,11 +35,16 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
     try {
       for await (const page of source) {
         result.read += page.upserts.length + page.deletes.length;
-        result.enqueued += await enqueuePage(ctx, page.upserts, page.deletes);
+        const match = initial ? await linkExisting(ctx, page.upserts) : undefined;
+        result.enqueued += await enqueuePage(ctx, page.upserts, page.deletes, match);
         // Every row of the page is enqueued: remember where to continue (the next page, or the next
         // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
         const position = page.deltaLink ?? page.nextLink;
         if (position) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', position);
+        if (initial && page.deltaLink) {
+          await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
+          await dropMailplusIndex(ctx);
+        }
       }
       ctx.stats.dataverseRead += result.read;
       return result;
@@ -54,11 +62,34 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
   return result;
 }
 
-async function enqueuePage(ctx: SyncContext, rows: ContactRow[], deletes: string[]): Promise<number> {
+/** Links contacts that already exist in Mail+ under another externalId, before anything is written. */
+async function linkExisting(ctx: SyncContext, rows: ContactRow[]): Promise<PageMatch> {
+  const match = await matchPage(ctx, rows);
+  const links = new Map(
+    [...match.existing]
+      .filter(([contactId, m]) => m.mailplusId !== contactId)
+      .map(([contactId, m]) => [contactId, m.mailplusId]),
+  );
+  if (links.size > 0) await ctx.identities.link(ctx.tenantId, links);
+  return match;
+}
+
+async function enqueuePage(
+  ctx: SyncContext,
+  rows: ContactRow[],
+  deletes: string[],
+  match: PageMatch | undefined,
+): Promise<number> {
   const ids = [...rows.map((r) => r.contactid), ...deletes];
   const items = await ctx.states.update(ctx.tenantId, ids, (states) => {
     const out: EnqueueItem[] = [];
+    if (match) adoptExisting(match, states);
     for (const row of rows) {
+      const ambiguous = match?.ambiguous.get(row.contactid);
+      if (ambiguous && !states.get(row.contactid)!.inMailplus) {
+        out.push(item(ctx, ambiguityReport(row.contactid, ambiguous)));
+        continue;
+      }
       const message = rejectedOr(row.contactid, () => messageFor(ctx, row, states.get(row.contactid)!));
       if (message) out.push(item(ctx, message));
     }
@@ -70,6 +101,27 @@ async function enqueuePage(ctx: SyncContext, rows: ContactRow[], deletes: string
   if (items.length > 0) await ctx.queue.enqueue(items);
   ctx.stats.enqueuedToMailplus += items.length;
   return items.length;
+}
+
+/** A matched Mail+ contact is not new: koppel takes over what the person has switched off there. */
+function adoptExisting(match: PageMatch, states: Map<string, ContactState>): void {
+  for (const [contactId, existing] of match.existing) {
+    const state = states.get(contactId);
+    if (!state) continue;
+    state.inMailplus = true;
+    state.optedOut ||= existing.optedOut;
+    state.withdrawnBits = [...new Set([...state.withdrawnBits, ...existing.offBits])];
+  }
+}
+
+function ambiguityReport(contactId: string, count: number): MailplusMessage {
+  return {
+    op: 'rejected',
+    contactId,
+    error:
+      `ambiguous match: ${count} Mail+ contacts have this contact's e-mail address and none has its contactid as externalId; ` +
+      'not linked and not created. Remove the duplicates in Mail+ (or give one of them the contactid as externalId), then resync',
+  };
 }
 
 function messageFor(ctx: SyncContext, row: ContactRow, state: ContactState): MailplusMessage | null {

@@ -11,6 +11,14 @@ import {
   type RemovalReason,
 } from './sync-mapper.js';
 
+/** One contact to write: `input.externalId` is the Mail+ id, `contactId` the Dataverse one. */
+interface Upsert {
+  index: number;
+  contactId: string;
+  input: ContactInput;
+  written: Record<string, FieldChange>;
+}
+
 /**
  * Takes up to 100 messages for one tenant, writes the upserts with one bulk call, removals one by
  * one, and settles every message by its own outcome. Returns how many messages it handled.
@@ -28,15 +36,27 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     (s) => s,
   );
   const outcomes: Outcome[] = new Array(messages.length);
-  const upserts: { index: number; input: ContactInput; written: Record<string, FieldChange> }[] = [];
+  const upserts: Upsert[] = [];
+  const mailplusIds = await ctx.identities.toMailplus(
+    ctx.tenantId,
+    messages.map((m) => m.payload.contactId),
+  );
   for (const [index, message] of messages.entries()) {
     const payload = message.payload;
     if (payload.op === 'rejected') outcomes[index] = { ok: false, error: new PermanentError(payload.error) };
-    else if (payload.op === 'remove') outcomes[index] = await remove(ctx, payload.contactId, payload.reason);
+    else if (payload.op === 'remove')
+      outcomes[index] = await remove(
+        ctx,
+        payload.contactId,
+        mailplusIds.get(payload.contactId)!,
+        payload.reason,
+      );
     else {
       const plan = planUpsert(ctx, payload.contactId, payload.fields, states.get(payload.contactId)!);
-      if (plan) upserts.push({ index, ...plan });
-      else outcomes[index] = { ok: true };
+      if (plan) {
+        plan.input.externalId = mailplusIds.get(payload.contactId)!;
+        upserts.push({ index, contactId: payload.contactId, ...plan });
+      } else outcomes[index] = { ok: true };
     }
   }
   await writeUpserts(ctx, upserts, outcomes);
@@ -80,22 +100,18 @@ function merge(target: Record<string, unknown>, values: Record<string, unknown>)
   }
 }
 
-async function writeUpserts(
-  ctx: SyncContext,
-  upserts: { index: number; input: ContactInput; written: Record<string, FieldChange> }[],
-  outcomes: Outcome[],
-): Promise<void> {
+async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outcome[]): Promise<void> {
   if (upserts.length === 0) return;
   const results = await ctx.mailplus.upsertBatch(upserts.map((u) => u.input));
   const succeeded = upserts.filter((_, i) => results[i]!.status !== 'failed');
   await ctx.states.update(
     ctx.tenantId,
-    succeeded.map((u) => u.input.externalId),
+    succeeded.map((u) => u.contactId),
     (states) => {
       for (const [i, u] of upserts.entries()) {
         const result = results[i]!;
         if (result.status === 'failed') continue;
-        const state = states.get(u.input.externalId)!;
+        const state = states.get(u.contactId)!;
         state.inMailplus = true;
         if (result.status === 'written-opted-out') state.optedOut = true;
         for (const [key, change] of Object.entries(u.written))
@@ -110,13 +126,18 @@ async function writeUpserts(
   ctx.stats.writtenToMailplus += succeeded.length;
 }
 
-async function remove(ctx: SyncContext, contactId: string, reason: RemovalReason): Promise<Outcome> {
+async function remove(
+  ctx: SyncContext,
+  contactId: string,
+  mailplusId: string,
+  reason: RemovalReason,
+): Promise<Outcome> {
   try {
-    if (ctx.mapper.removalPolicy(reason) === 'anonymize') await ctx.mailplus.anonymize(contactId);
+    if (ctx.mapper.removalPolicy(reason) === 'anonymize') await ctx.mailplus.anonymize(mailplusId);
     else {
       const permissions = ctx.mapper.permissionBits.map((bit) => ({ bit, enabled: false }));
       const [result] = await ctx.mailplus.upsertBatch([
-        { externalId: contactId, properties: { permissions } },
+        { externalId: mailplusId, properties: { permissions } },
       ]);
       if (result?.status === 'failed') return { ok: false, error: result.error };
     }

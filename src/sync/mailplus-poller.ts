@@ -51,18 +51,21 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
 
 async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Promise<number> {
   if (contacts.length === 0) return 0;
-  const items = await ctx.states.update(
+  const contactIds = await ctx.identities.toDataverse(
     ctx.tenantId,
     contacts.map((c) => c.externalId),
-    (states) =>
-      contacts.flatMap((contact): EnqueueItem[] => {
-        const message = rejectedOr(contact.externalId, () =>
-          messageFor(ctx, contact, states.get(contact.externalId)!),
-        );
-        return message
-          ? [{ tenantId: ctx.tenantId, queue: QUEUE_TO_DATAVERSE, key: contact.externalId, payload: message }]
-          : [];
-      }),
+  );
+  const idOf = (contact: MailplusContact) => contactIds.get(contact.externalId)!;
+  const items = await ctx.states.update(ctx.tenantId, contacts.map(idOf), (states) =>
+    contacts.flatMap((contact): EnqueueItem[] => {
+      const contactId = idOf(contact);
+      const message = rejectedOr(contactId, () =>
+        messageFor(ctx, contactId, contact, states.get(contactId)!),
+      );
+      return message
+        ? [{ tenantId: ctx.tenantId, queue: QUEUE_TO_DATAVERSE, key: contactId, payload: message }]
+        : [];
+    }),
   );
   if (items.length > 0) await ctx.queue.enqueue(items);
   ctx.stats.enqueuedToDataverse += items.length;
@@ -71,10 +74,13 @@ async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Prom
 
 function messageFor(
   ctx: SyncContext,
+  contactId: string,
   contact: MailplusContact,
   state: ContactState,
 ): DataverseMessage | null {
-  state.inMailplus = true;
+  // Only contacts koppel linked to Dataverse flow back: not ones created in Mail+ by others, and not
+  // ones koppel anonymized or withdrew (their emptied record must never wipe the CRM contact).
+  if (!state.inMailplus) return null;
   recordConsent(ctx, contact, state);
   const record = consentAdjusted(contact, state);
   const hashes = ctx.hasher.hashAll(ctx.mapper.canonical('mailplus', record));
@@ -86,7 +92,7 @@ function messageFor(
     return null;
   }
   const fields = fieldChanges(ctx.mapper, 'dataverse', changed, record, hashes, state);
-  return { op: 'update', contactId: contact.externalId, fields };
+  return { op: 'update', contactId, fields };
 }
 
 /**

@@ -3,9 +3,11 @@ import type { DynamicsClient } from '../connectors/dynamics/index.js';
 import type { MailplusConnector } from '../connectors/mailplus/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Queue } from '../queue/queue.js';
+import type { Store } from '../store/open-store.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { ContactStateStore } from './contact-state.js';
 import type { FieldHasher } from './field-hasher.js';
+import type { IdentityMap } from './identity-map.js';
 import type { SyncMapper } from './sync-mapper.js';
 import type { SyncStats } from './sync-stats.js';
 
@@ -16,6 +18,8 @@ export interface SyncContext {
   hasher: FieldHasher;
   queue: Queue;
   states: ContactStateStore;
+  identities: IdentityMap;
+  store: Store;
   checkpoints: CheckpointStore;
   dataverse: DynamicsClient;
   mailplus: MailplusConnector;

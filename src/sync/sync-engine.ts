@@ -8,6 +8,7 @@ import { dataverseClientFor, mailplusClientFor } from '../tenants/connect.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ContactStateStore } from './contact-state.js';
 import { FieldHasher } from './field-hasher.js';
+import { IdentityMap } from './identity-map.js';
 import type { SyncContext } from './sync-context.js';
 import type { SyncMapper } from './sync-mapper.js';
 import { SyncStats } from './sync-stats.js';
@@ -83,6 +84,8 @@ export class SyncEngine {
       hasher: new FieldHasher((await app.keys.current(tenantId)).key),
       queue: app.queue,
       states: new ContactStateStore(app.store, options.clock),
+      identities: new IdentityMap(app.store, options.clock),
+      store: app.store,
       checkpoints: new CheckpointStore(app.store, options.clock),
       dataverse,
       mailplus: connector,

@@ -81,6 +81,13 @@ describe('two-way sync on the emulators', () => {
     for (const id of [ids[5]!, ids[6]!, ids[7]!]) {
       assert.equal(h.mailplus.admin.contact(id)?.properties?.email, undefined, `${id} anonymized`);
     }
+    await h.settle();
+    const deactivated = h.dataverse.admin.getContact(ids[6]!)!;
+    assert.ok(
+      deactivated.firstname && deactivated.emailaddress1,
+      'the emptied Mail+ record never flows back to Dataverse',
+    );
+    assert.equal(h.ctx.stats.deadLettered, 0);
   });
 
   it('settles an edit of the same field on both sides by the field owner (Dataverse for names)', async () => {

@@ -48,6 +48,20 @@ export class MailplusConnector {
     return this.#feed.read(checkpoint);
   }
 
+  /**
+   * Every contact in the account, a page at a time (the updates feed from the epoch to now), for
+   * matching existing contacts before an initial load. Pages are not remembered, so memory stays flat.
+   */
+  async *allContacts(now: number, pageSize = 1000): AsyncGenerator<MailplusContact[]> {
+    let after: number | undefined;
+    do {
+      const page = await this.#client.updatesPage({ fromMs: 0, toMs: now, pageSize, after });
+      if (page.contacts.length > 0) yield page.contacts;
+      const next = page.paging?.after;
+      after = page.contacts.length > 0 && next !== undefined && next !== after ? next : undefined;
+    } while (after !== undefined);
+  }
+
   anonymize(externalId: string): Promise<'anonymized' | 'not-found'> {
     return this.#client.anonymizeContact(externalId);
   }
