@@ -62,6 +62,9 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
   const migrator = new Migrator({
     db: store.db,
     provider: new SqlFileMigrationProvider(migrationsDir(store.dialect)),
+    // Kysely looks for its bookkeeping tables in every schema unless told which: another koppel (or a
+    // test) in a different schema of the same database would make it skip creating ours.
+    migrationTableSchema: store.dialect === 'postgres' ? await currentSchema(store) : undefined,
   });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? [])
@@ -76,6 +79,16 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
     return { applied, error: new Error(message, { cause: error }) };
   }
   return { applied };
+}
+
+async function currentSchema(store: Store): Promise<string | undefined> {
+  try {
+    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(store.db);
+    return rows[0]?.schema ?? undefined;
+  } catch {
+    // Unreachable store: migrateToLatest reports the connection error with its cause.
+    return undefined;
+  }
 }
 
 function describeCause(error: unknown): string {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { migrationsDir } from '../../src/store/migrate.js';
 import { runCli } from '../helpers/cli.js';
 import { createPgSchema, PG_SKIP_REASON, TEST_MASTER_KEY } from '../helpers/stores.js';
 
@@ -13,7 +14,7 @@ describe('migrations', () => {
     const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY };
     const first = await runCli(['migrate'], env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /applied: 0001_init/);
+    assert.match(first.stdout, /applied: 0001_init, 0002_tenants/);
     const second = await runCli(['migrate'], env);
     assert.match(second.stdout, /already up to date/);
   });
@@ -33,10 +34,10 @@ describe('migrations', () => {
       await client.connect();
       const { rows } = await client.query('SELECT name FROM kysely_migration');
       await client.end();
-      assert.deepEqual(
-        rows.map((r) => r.name),
-        ['0001_init'],
-      );
+      const files = readdirSync(migrationsDir('postgres'))
+        .map((f) => f.replace(/\.sql$/, ''))
+        .sort();
+      assert.deepEqual(rows.map((r) => r.name).sort(), files, 'each migration applied exactly once');
     } finally {
       await schema.drop();
     }

@@ -124,3 +124,98 @@ describe('koppel tenant', () => {
     assert.match(run.stdout, /dataverse +FAIL +not configured: dataverse.baseUrl: not set/);
   });
 });
+
+describe('koppel tenant mapping', () => {
+  let dataverse: DataverseEmulator;
+  let mailplus: MailplusEmulator;
+  let env: NodeJS.ProcessEnv;
+  const koppel = (...args: string[]) => runCli(args, env);
+
+  before(async () => {
+    dataverse = await startDataverseEmulator({ seedContacts: 2, randomSeed: 3 });
+    mailplus = await startMailplusEmulator({ randomSeed: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'koppel-mapping-'));
+    writeFileSync(join(dir, 'dv.pem'), dataverse.caCertificate);
+    writeFileSync(join(dir, 'mp.pem'), mailplus.caCertificate!);
+    env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY };
+    await koppel('tenant', 'add', 'acme', '--name', 'Acme BV');
+    await koppel(
+      'tenant',
+      'set',
+      'acme',
+      `dataverse.baseUrl=${dataverse.baseUrl}`,
+      `dataverse.authority=${dataverse.authority}`,
+      `dataverse.clientId=${dataverse.clientId}`,
+      `dataverse.clientSecret=${dataverse.clientSecret}`,
+      `dataverse.caFile=${join(dir, 'dv.pem')}`,
+      `mailplus.baseUrl=${mailplus.baseUrl}`,
+      `mailplus.consumerKey=${mailplus.consumerKey}`,
+      `mailplus.consumerSecret=${mailplus.consumerSecret}`,
+      `mailplus.caFile=${join(dir, 'mp.pem')}`,
+    );
+    writeFileSync(
+      join(dir, 'good.json'),
+      JSON.stringify({
+        scope: { kind: 'all-active' },
+        fields: [
+          {
+            dataverse: 'emailaddress1',
+            mailplus: 'email',
+            direction: 'both',
+            owner: 'dataverse',
+            category: 'email',
+          },
+          {
+            dataverse: 'lastname',
+            mailplus: 'lastName',
+            direction: 'both',
+            owner: 'mailplus',
+            category: 'name',
+          },
+        ],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'unknown.json'),
+      JSON.stringify({
+        scope: { kind: 'all-active' },
+        fields: [
+          {
+            dataverse: 'emailaddress1',
+            mailplus: 'email',
+            direction: 'both',
+            owner: 'dataverse',
+            category: 'email',
+          },
+          { dataverse: 'lastname', mailplus: 'lastNaam', direction: 'to-mailplus', category: 'name' },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'invalid.json'), JSON.stringify({ scope: { kind: 'everyone' }, fields: [] }));
+    env.DIR = dir;
+  });
+  after(async () => {
+    await dataverse.close();
+    await mailplus.close();
+  });
+
+  it('shows the default mapping with its data categories', async () => {
+    const run = await koppel('tenant', 'mapping', 'show', 'acme');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /"mailplus": "firstName"/);
+    assert.match(run.stdout, /data categories in use: .*email.*name/);
+  });
+
+  it('stores a definition that both systems can serve, and refuses one they cannot, naming the field', async () => {
+    const good = await koppel('tenant', 'mapping', 'set', 'acme', join(env.DIR!, 'good.json'));
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /2 fields/);
+    assert.match((await koppel('tenant', 'mapping', 'show', 'acme')).stdout, /"owner": "mailplus"/);
+    const unknown = await koppel('tenant', 'mapping', 'set', 'acme', join(env.DIR!, 'unknown.json'));
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /fields\[1\]\.mailplus: .*lastNaam.*lastName/);
+    const invalid = await koppel('tenant', 'mapping', 'set', 'acme', join(env.DIR!, 'invalid.json'));
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /scope/);
+  });
+});

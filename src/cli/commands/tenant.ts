@@ -7,6 +7,7 @@ import {
 } from '../../tenants/tenant-settings.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
+import { tenantMappingCommand } from './tenant-mapping.js';
 import { testConnectionCommand } from './tenant-test-connection.js';
 
 export function tenantCommand(program: Command, io: CliIo, readStdin: () => Promise<string>): void {
@@ -87,6 +88,7 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
     );
 
   testConnectionCommand(tenant, globals, io);
+  tenantMappingCommand(tenant, globals, io);
 }
 
 async function resolveValue(raw: string, io: CliIo, readStdin: () => Promise<string>): Promise<string> {

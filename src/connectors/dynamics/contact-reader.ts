@@ -56,8 +56,12 @@ export async function* readContactPages(
   http: DataverseHttp,
   options: { select: readonly string[]; filter?: string; pageSize: number },
 ): AsyncGenerator<ContactRow[]> {
-  const filter = options.filter ? `&$filter=${encodeURIComponent(options.filter)}` : '';
-  const url = `contacts?${selectClause(options.select)}${filter}`;
+  // An empty select list reads every column (used to learn the table's columns).
+  const query = [
+    options.select.length > 0 ? selectClause(options.select) : '',
+    options.filter ? `$filter=${encodeURIComponent(options.filter)}` : '',
+  ].filter(Boolean);
+  const url = `contacts${query.length ? `?${query.join('&')}` : ''}`;
   for await (const body of readPages(http, url, [`odata.maxpagesize=${options.pageSize}`])) {
     yield (body.value ?? []) as ContactRow[];
   }
