@@ -20,7 +20,10 @@ Configuration: none is needed for the embedded default (SQLite and a key file in
   $KOPPEL_MASTER_KEY   the 256-bit master key (base64 or hex) instead of the key file
 
 Examples:
-  koppel start                  run on the embedded default
+  koppel demo                   try it: local emulators, 10,000 synthetic contacts, two-way sync
+  koppel tenant add acme --name "Acme BV"   then: koppel tenant set / test-connection / mapping
+  koppel run                    sync every configured tenant (alias: start)
+  koppel doctor                 check the security baseline (exits non-zero on a failure)
   koppel queue stats            what is waiting, in flight and dead-lettered
   koppel dlq list               dead letters with their reasons (never their contents)
   koppel emulate mailplus --seed 100
