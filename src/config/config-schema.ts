@@ -106,6 +106,44 @@ const sync = z.strictObject({
   mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(600),
 });
 
+/** Addresses that never leave the machine; only there may the status API use a self-signed certificate. */
+export const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+const status = z
+  .strictObject({
+    /** The read-only status API (HTTPS only): health, sync counters, queue figures. Ids and numbers only. */
+    enabled: z.boolean().default(true),
+    host: z.string().min(1, 'must name an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+    /** 0 picks any free port. */
+    port: z.number().int().min(0).max(65_535, 'must be a port number from 0 to 65535').default(8787),
+    /** PEM files of a provided certificate; without them a self-signed one is made in <dataDir>/tls/. */
+    tls: z
+      .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+      .default({}),
+  })
+  .superRefine((value, ctx) => {
+    const { certFile, keyFile } = value.tls;
+    if (certFile && !keyFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', 'keyFile'],
+        message: 'must be set with status.tls.certFile',
+      });
+    if (keyFile && !certFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', 'certFile'],
+        message: 'must be set with status.tls.keyFile',
+      });
+    if (value.enabled && !certFile && !LOOPBACK_HOST.test(value.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message: `${value.host} is not a loopback address: listening beyond this machine requires a provided certificate (status.tls.certFile and status.tls.keyFile); the self-signed one is for 127.0.0.1, ::1 and localhost only`,
+      });
+    }
+  });
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -114,8 +152,10 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  status: status.default(status.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
+export type StatusConfig = KoppelConfig['status'];

@@ -13,6 +13,7 @@ import {
   tenantKeyAge,
 } from './checks/key-checks.js';
 import { retentionOverdue, retentionRan, retentionSettings } from './checks/retention-checks.js';
+import { statusTls } from './checks/status-tls-checks.js';
 import { postgresTls, sqlitePragmas, storeReady } from './checks/store-checks.js';
 import type { DoctorCheck } from './doctor-check.js';
 
@@ -39,5 +40,6 @@ export function defaultChecks(): DoctorCheck[] {
     retentionRan,
     retentionOverdue,
     logDestination,
+    statusTls,
   ];
 }

@@ -28,6 +28,8 @@ export interface SyncEngineOptions {
 interface TenantHandle {
   ctx: SyncContext;
   mailplusFrom: number;
+  /** When the last round that completed ended (ms epoch); null before the first. */
+  lastRoundAt: number | null;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,18 @@ export class SyncEngine {
 
   async round(tenantId: string): Promise<RoundResult> {
     const handle = await this.#handle(tenantId);
-    return syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    const result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    handle.lastRoundAt = this.options.clock.now();
+    return result;
+  }
+
+  /**
+   * Read-only, for the status API: a tenant's counters and when its last completed round ended.
+   * Undefined while this engine has not worked for the tenant yet.
+   */
+  progress(tenantId: string): { stats: Readonly<SyncStats>; lastRoundAt: number | null } | undefined {
+    const handle = this.#tenants.get(tenantId);
+    return handle && { stats: handle.ctx.stats, lastRoundAt: handle.lastRoundAt };
   }
 
   async close(): Promise<void> {
@@ -96,6 +109,7 @@ export class SyncEngine {
     const handle: TenantHandle = {
       ctx,
       mailplusFrom: options.mailplusFrom ?? options.clock.now(),
+      lastRoundAt: null,
       close: async () => {
         await dataverse.close();
         await mailplusClient.close();
