@@ -3,7 +3,7 @@ import type { Clock, Random } from '../clock.js';
 import type { QueueConfig } from '../config/config-schema.js';
 import { IntegrityError } from '../keys/envelope.js';
 import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
-import type { Store } from '../store/open-store.js';
+import type { Store, WriteOptions } from '../store/open-store.js';
 import type { QueueMessagesTable } from '../store/schema.js';
 import { backoffDelay } from './backoff.js';
 import type { ClaimedRow, ClaimStrategy } from './claim-strategy.js';
@@ -38,6 +38,18 @@ interface Prepared {
 }
 
 const INSERT_CHUNK = 400;
+
+/**
+ * Claims, renewals, completions and abandons are committed without an fsync on SQLite (synchronous=NORMAL
+ * for that commit; WAL mode). A power loss can then roll back the most recent of them, never corrupt the
+ * file, and WAL recovery keeps a prefix of the commits: a lost claim or abandon means the message is
+ * claimable again, a lost complete means it is delivered again, a lost renew ends the lease earlier —
+ * all within at-least-once delivery, and the workers holding those leases lost power too. Enqueues,
+ * dead-lettering and replays stay durable (synchronous=FULL): an acknowledged enqueue survives power
+ * loss, and its fsync also makes every earlier commit durable. See docs/queue.md.
+ */
+const RELAXED: WriteOptions = { durable: false };
+const DURABLE: WriteOptions = { durable: true };
 const MAX_DESCRIPTION = 2000;
 
 /** The queue on SQL, shared by the SQLite and PostgreSQL backends; only the claim statement differs. */
@@ -105,7 +117,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       token,
       leaseUntil,
     };
-    const rows = await this.deps.store.writeTransaction((trx) => this.deps.claim(trx, params));
+    const rows = await this.deps.store.writeTransaction((trx) => this.deps.claim(trx, params), RELAXED);
     const delivered: ClaimedMessage<T>[] = [];
     for (const row of rows) {
       const message = await this.#open<T>(row, token, leaseUntil);
@@ -163,7 +175,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
 
   renew(messages: readonly ClaimedMessage[], leaseMs?: number): Promise<SettleResult[]> {
     const leaseUntil = this.deps.clock.now() + (leaseMs ?? this.deps.config.leaseSeconds * 1000);
-    return this.#settle(messages, (trx, token, seqs) =>
+    return this.#settle(RELAXED, messages, (trx, token, seqs) =>
       trx
         .updateTable('queue_messages')
         .set({ visible_at: leaseUntil })
@@ -176,7 +188,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
   }
 
   complete(messages: readonly ClaimedMessage[]): Promise<SettleResult[]> {
-    return this.#settle(messages, (trx, token, seqs) =>
+    return this.#settle(RELAXED, messages, (trx, token, seqs) =>
       trx
         .deleteFrom('queue_messages')
         .where('state', '=', 0)
@@ -217,7 +229,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
         out.push({ seq: m.seq, messageId: m.messageId, status: row ? 'ok' : 'lease-lost' });
       }
       return out;
-    });
+    }, RELAXED);
     return [...dead, ...results];
   }
 
@@ -227,7 +239,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
     description?: string,
   ): Promise<SettleResult[]> {
     const now = this.deps.clock.now();
-    const results = await this.#settle(messages, (trx, token, seqs) =>
+    const results = await this.#settle(DURABLE, messages, (trx, token, seqs) =>
       trx
         .updateTable('queue_messages')
         .set({
@@ -252,6 +264,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
 
   /** Applies `op` per lease token in one transaction and reports, per message, whether its lease held. */
   async #settle(
+    options: WriteOptions,
     messages: readonly ClaimedMessage[],
     op: (trx: Store['db'], token: string, seqs: number[]) => Promise<{ seq: number }[]>,
   ): Promise<SettleResult[]> {
@@ -264,7 +277,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
         for (const row of await op(trx, token, seqs)) done.add(Number(row.seq));
       }
       return done;
-    });
+    }, options);
     return messages.map((m) => ({
       seq: m.seq,
       messageId: m.messageId,

@@ -8,9 +8,31 @@ import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+export interface WriteOptions {
+  /**
+   * false: the commit may be lost on power loss (never on a process crash), in exchange for no fsync.
+   * Only for writes whose loss the caller tolerates (queue claims and settlements: at-least-once
+   * delivery redelivers). SQLite commits such a transaction with synchronous=NORMAL; WAL recovery
+   * always yields a prefix of the commits, and the next durable commit syncs everything before it.
+   * PostgreSQL ignores it. Default true.
+   */
+  durable?: boolean;
+}
+
+/** The raw SQLite connection for hot paths that run prepared statements directly (SQLite stores only). */
+export interface SqliteAccess {
+  /**
+   * Runs the synchronous `fn` on the raw connection while holding the connection that Kysely also uses
+   * (its mutex), so no Kysely transaction can be open or interleave meanwhile.
+   */
+  exclusive<T>(fn: (database: SQLite.Database) => T): Promise<T>;
+}
+
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /** Set for SQLite stores only. */
+  sqlite?: SqliteAccess;
   /** Where the data live, safe to print (no password). */
   location: string;
   /**
@@ -18,7 +40,7 @@ export interface Store {
    * BEGIN IMMEDIATE: a deferred transaction that reads first and writes later fails with SQLITE_BUSY
    * when another process wrote in between, instead of waiting for the lock.
    */
-  writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>, options?: WriteOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -42,21 +64,34 @@ function openSqlite(path: string): Store {
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const relaxed = database.prepare('PRAGMA synchronous = NORMAL');
+  const strict = database.prepare('PRAGMA synchronous = FULL');
   return {
     db,
     dialect: 'sqlite',
     location: path,
+    sqlite: {
+      exclusive: (fn) => db.connection().execute(async () => fn(database)),
+    },
     // Kysely's SQLite driver has one connection behind a mutex, so holding it serialises our writers.
-    writeTransaction: (fn) =>
+    // A non-durable transaction switches the connection to synchronous=NORMAL for its own commit only
+    // (see WriteOptions); the connection is back at FULL before the mutex is released.
+    writeTransaction: (fn, options) =>
       db.connection().execute(async (conn) => {
-        await sql.raw('BEGIN IMMEDIATE').execute(conn);
+        const durable = options?.durable !== false;
+        if (!durable) relaxed.run();
         try {
-          const result = await fn(conn);
-          await sql.raw('COMMIT').execute(conn);
-          return result;
-        } catch (error) {
-          await sql.raw('ROLLBACK').execute(conn);
-          throw error;
+          await sql.raw('BEGIN IMMEDIATE').execute(conn);
+          try {
+            const result = await fn(conn);
+            await sql.raw('COMMIT').execute(conn);
+            return result;
+          } catch (error) {
+            await sql.raw('ROLLBACK').execute(conn);
+            throw error;
+          }
+        } finally {
+          if (!durable) strict.run();
         }
       }),
     close: () => db.destroy(),
