@@ -6,7 +6,13 @@ import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
 import type { Store, WriteOptions } from '../store/open-store.js';
 import type { QueueMessagesTable } from '../store/schema.js';
 import { backoffDelay } from './backoff.js';
-import type { ClaimedRow, ClaimStrategy } from './claim-strategy.js';
+import {
+  type ClaimedRow,
+  DURABLE,
+  type NewMessageRow,
+  type QueueBackend,
+  RELAXED,
+} from './claim-strategy.js';
 import { DeadLetterStore } from './dead-letter-store.js';
 import { PayloadCodec, type SealedPayload } from './payload-codec.js';
 import type {
@@ -26,7 +32,8 @@ export interface SqlQueueDeps {
   clock: Clock;
   random: Random;
   config: QueueConfig;
-  claim: ClaimStrategy;
+  /** The backend's hot-path statements. */
+  backend: QueueBackend;
   /** Called after a security event was stored, e.g. to open an incident. */
   onSecurityEvent?: (event: SecurityEvent) => void;
 }
@@ -39,17 +46,6 @@ interface Prepared {
 
 const INSERT_CHUNK = 400;
 
-/**
- * Claims, renewals, completions and abandons are committed without an fsync on SQLite (synchronous=NORMAL
- * for that commit; WAL mode). A power loss can then roll back the most recent of them, never corrupt the
- * file, and WAL recovery keeps a prefix of the commits: a lost claim or abandon means the message is
- * claimable again, a lost complete means it is delivered again, a lost renew ends the lease earlier —
- * all within at-least-once delivery, and the workers holding those leases lost power too. Enqueues,
- * dead-lettering and replays stay durable (synchronous=FULL): an acknowledged enqueue survives power
- * loss, and its fsync also makes every earlier commit durable. See docs/queue.md.
- */
-const RELAXED: WriteOptions = { durable: false };
-const DURABLE: WriteOptions = { durable: true };
 const MAX_DESCRIPTION = 2000;
 
 /** The queue on SQL, shared by the SQLite and PostgreSQL backends; only the claim statement differs. */
@@ -75,6 +71,11 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       });
     }
     const now = this.deps.clock.now();
+    // Without duplicate detection or coalescing an enqueue is plain inserts: the backend's hot path.
+    if (items.every((item) => item.messageId === undefined && !item.coalesce)) {
+      await this.deps.backend.insert(prepared.map((p) => this.#newRow(p, now)));
+      return prepared.map((p) => ({ messageId: p.messageId, status: 'enqueued' }));
+    }
     return this.deps.store.writeTransaction(async (trx) => {
       const results: EnqueueResult[] = [];
       let rows: Insertable<QueueMessagesTable>[] = [];
@@ -117,7 +118,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       token,
       leaseUntil,
     };
-    const rows = await this.deps.store.writeTransaction((trx) => this.deps.claim(trx, params), RELAXED);
+    const rows = await this.deps.backend.claim(params);
     const delivered: ClaimedMessage<T>[] = [];
     for (const row of rows) {
       const message = await this.#open<T>(row, token, leaseUntil);
@@ -175,28 +176,11 @@ export class SqlQueue extends DeadLetterStore implements Queue {
 
   renew(messages: readonly ClaimedMessage[], leaseMs?: number): Promise<SettleResult[]> {
     const leaseUntil = this.deps.clock.now() + (leaseMs ?? this.deps.config.leaseSeconds * 1000);
-    return this.#settle(RELAXED, messages, (trx, token, seqs) =>
-      trx
-        .updateTable('queue_messages')
-        .set({ visible_at: leaseUntil })
-        .where('state', '=', 0)
-        .where('lease_token', '=', token)
-        .where('seq', 'in', seqs)
-        .returning('seq')
-        .execute(),
-    );
+    return this.#settleLeases(messages, (leases) => this.deps.backend.renew(leases, leaseUntil));
   }
 
   complete(messages: readonly ClaimedMessage[]): Promise<SettleResult[]> {
-    return this.#settle(RELAXED, messages, (trx, token, seqs) =>
-      trx
-        .deleteFrom('queue_messages')
-        .where('state', '=', 0)
-        .where('lease_token', '=', token)
-        .where('seq', 'in', seqs)
-        .returning('seq')
-        .execute(),
-    );
+    return this.#settleLeases(messages, (leases) => this.deps.backend.complete(leases));
   }
 
   async abandon(messages: readonly ClaimedMessage[], options: AbandonOptions = {}): Promise<SettleResult[]> {
@@ -260,6 +244,20 @@ export class SqlQueue extends DeadLetterStore implements Queue {
 
   get #backoff() {
     return { baseMs: this.deps.config.backoffBaseMs, maxMs: this.deps.config.backoffMaxMs };
+  }
+
+  /** Runs a backend settlement (one atomic unit) and reports, per message, whether its lease held. */
+  async #settleLeases(
+    messages: readonly ClaimedMessage[],
+    op: (leases: { token: string; seq: number }[]) => Promise<number[]>,
+  ): Promise<SettleResult[]> {
+    if (messages.length === 0) return [];
+    const settled = new Set(await op(messages.map((m) => ({ token: m.token, seq: m.seq }))));
+    return messages.map((m) => ({
+      seq: m.seq,
+      messageId: m.messageId,
+      status: settled.has(m.seq) ? 'ok' : 'lease-lost',
+    }));
   }
 
   /** Applies `op` per lease token in one transaction and reports, per message, whether its lease held. */
@@ -333,6 +331,20 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       .where('seq', '=', Number(target.seq))
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
+  }
+
+  #newRow(p: Prepared, now: number): NewMessageRow {
+    return {
+      tenant_id: p.item.tenantId,
+      queue: p.item.queue,
+      message_id: p.messageId,
+      order_key: p.item.key ?? null,
+      visible_at: Math.max(p.item.notBefore ?? now, now),
+      max_deliveries: this.deps.config.maxDeliveries,
+      enqueued_at: now,
+      key_version: p.sealed.keyVersion,
+      payload: p.sealed.payload,
+    };
   }
 
   #row(p: Prepared, now: number): Insertable<QueueMessagesTable> {

@@ -19,13 +19,14 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
-/** The raw SQLite connection for hot paths that run prepared statements directly (SQLite stores only). */
+/** The raw SQLite connection, for hot paths that run their own prepared statements (SQLite stores only). */
 export interface SqliteAccess {
   /**
-   * Runs the synchronous `fn` on the raw connection while holding the connection that Kysely also uses
-   * (its mutex), so no Kysely transaction can be open or interleave meanwhile.
+   * Runs the synchronous `fn` in a BEGIN IMMEDIATE transaction on the raw better-sqlite3 connection,
+   * holding the connection Kysely uses (its mutex), so no Kysely transaction is open or interleaves.
+   * Commits when `fn` returns, rolls back when it throws. Statements prepared on `database` can be cached.
    */
-  exclusive<T>(fn: (database: SQLite.Database) => T): Promise<T>;
+  write<T>(fn: (database: SQLite.Database) => T, options?: WriteOptions): Promise<T>;
 }
 
 export interface Store {
@@ -66,12 +67,32 @@ function openSqlite(path: string): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const relaxed = database.prepare('PRAGMA synchronous = NORMAL');
   const strict = database.prepare('PRAGMA synchronous = FULL');
+  const begin = database.prepare('BEGIN IMMEDIATE');
+  const commit = database.prepare('COMMIT');
+  const rollback = database.prepare('ROLLBACK');
   return {
     db,
     dialect: 'sqlite',
     location: path,
     sqlite: {
-      exclusive: (fn) => db.connection().execute(async () => fn(database)),
+      write: (fn, options) =>
+        db.connection().execute(async () => {
+          const durable = options?.durable !== false;
+          if (!durable) relaxed.run();
+          try {
+            begin.run();
+            try {
+              const result = fn(database);
+              commit.run();
+              return result;
+            } catch (error) {
+              if (database.inTransaction) rollback.run();
+              throw error;
+            }
+          } finally {
+            if (!durable) strict.run();
+          }
+        }),
     },
     // Kysely's SQLite driver has one connection behind a mutex, so holding it serialises our writers.
     // A non-durable transaction switches the connection to synchronous=NORMAL for its own commit only

@@ -1,8 +1,8 @@
 import { SqlQueue, type SqlQueueDeps } from '../sql-queue.js';
-import { postgresClaim } from './postgres-claim.js';
+import { postgresBackend } from './postgres-claim.js';
 
 /** For many workers on many machines: claims use FOR UPDATE SKIP LOCKED. */
-export function createPostgresQueue(deps: Omit<SqlQueueDeps, 'claim'>): SqlQueue {
+export function createPostgresQueue(deps: Omit<SqlQueueDeps, 'backend'>): SqlQueue {
   if (deps.store.dialect !== 'postgres') throw new Error('createPostgresQueue needs a PostgreSQL store');
-  return new SqlQueue({ ...deps, claim: postgresClaim });
+  return new SqlQueue({ ...deps, backend: postgresBackend(deps.store) });
 }

@@ -1,8 +1,9 @@
 import { SqlQueue, type SqlQueueDeps } from '../sql-queue.js';
-import { sqliteClaim } from './sqlite-claim.js';
+import { sqliteBackend } from './sqlite-claim.js';
 
 /** The embedded default: one SQLite file in WAL mode with synchronous=FULL and secure_delete. */
-export function createSqliteQueue(deps: Omit<SqlQueueDeps, 'claim'>): SqlQueue {
-  if (deps.store.dialect !== 'sqlite') throw new Error('createSqliteQueue needs a SQLite store');
-  return new SqlQueue({ ...deps, claim: sqliteClaim });
+export function createSqliteQueue(deps: Omit<SqlQueueDeps, 'backend'>): SqlQueue {
+  const { sqlite } = deps.store;
+  if (deps.store.dialect !== 'sqlite' || !sqlite) throw new Error('createSqliteQueue needs a SQLite store');
+  return new SqlQueue({ ...deps, backend: sqliteBackend(sqlite) });
 }
