@@ -9,7 +9,8 @@ export type RetentionClassId =
   | 'dead-letters'
   | 'duplicate-detection'
   | 'log-files'
-  | 'security-events';
+  | 'security-events'
+  | 'terminated-tenants';
 
 /** What is held now in one class of stored data, and when the oldest of it is due for deletion. */
 export interface RetentionInventory {
@@ -44,6 +45,24 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
   const events = await db
     .selectFrom('security_events')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('occurred_at').as('oldest')])
+    .executeTakeFirstOrThrow();
+  const terminated = await db
+    .selectFrom('tenants')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.min<number>('terminated_at').as('oldest'),
+      eb.fn.min<number>('deletion_due_at').as('due'),
+    ])
+    .where('status', '=', 'terminated')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('deletion_certificates')
+            .select('id')
+            .whereRef('deletion_certificates.tenant_id', '=', 'tenants.id'),
+        ),
+      ),
+    )
     .executeTakeFirstOrThrow();
   const num = (v: unknown) => (v == null ? null : Number(v));
   const deadDays = config.queue.deadLetterRetentionDays;
@@ -81,6 +100,15 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
       items: logs.length,
       oldestAt: oldestLog?.day ?? null,
       dueAt: oldestLog ? logFileDueAt(oldestLog, config.log.retentionDays) : null,
+      purgedByJob: true,
+    },
+    {
+      id: 'terminated-tenants',
+      policy:
+        'keys destroyed at termination; rows deleted when due (at most 30 days after), with a deletion certificate',
+      items: Number(terminated.n),
+      oldestAt: num(terminated.oldest),
+      dueAt: num(terminated.due),
       purgedByJob: true,
     },
     {

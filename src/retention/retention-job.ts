@@ -4,6 +4,7 @@ import { coerceError } from '../errors.js';
 import { logDir, purgeLogFiles } from '../log/log-files.js';
 import type { Queue } from '../queue/queue.js';
 import type { Store } from '../store/open-store.js';
+import { deleteDueTenants } from '../tenants/offboarding.js';
 import { type RetentionClassId, type RetentionInventory, takeInventory } from './retention-inventory.js';
 import { type RetentionRun, readRuns, recordRun } from './retention-runs.js';
 
@@ -51,6 +52,12 @@ export class RetentionJob {
           const purged = await queue.purgeExpired();
           return { 'dead-letters': purged.deadLetters, 'duplicate-detection': purged.dedupEntries };
         },
+      },
+      {
+        classes: ['terminated-tenants'],
+        purge: async () => ({
+          'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock })).length,
+        }),
       },
       {
         classes: ['log-files'],

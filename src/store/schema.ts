@@ -14,6 +14,7 @@ export interface Database {
   sync_definitions: SyncDefinitionsTable;
   sync_identities: SyncIdentitiesTable;
   sync_mailplus_index: SyncMailplusIndexTable;
+  deletion_certificates: DeletionCertificatesTable;
 }
 
 export interface TenantsTable {
@@ -25,6 +26,7 @@ export interface TenantsTable {
   created_at: number;
   updated_at: number;
   terminated_at: number | null;
+  deletion_due_at: number | null;
 }
 
 export interface TenantKeysTable {
@@ -130,4 +132,12 @@ export interface SyncMailplusIndexTable {
   email_hash: string | null;
   opted_out: number;
   off_bits: string;
+}
+
+export interface DeletionCertificatesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  issued_at: number;
+  certificate: string;
+  sha256: string;
 }

@@ -51,6 +51,12 @@ export class SyncEngine {
   }
 
   async round(tenantId: string): Promise<RoundResult> {
+    // Checked every round: a tenant terminated (or paused) by another process stops here at once.
+    const tenant = await this.app.tenants.get(tenantId);
+    if (tenant.status !== 'active') {
+      await this.#drop(tenantId);
+      throw new Error(`tenant ${tenantId} is ${tenant.status}; its sync has stopped`);
+    }
     const handle = await this.#handle(tenantId);
     const result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
     handle.lastRoundAt = this.options.clock.now();
@@ -64,6 +70,13 @@ export class SyncEngine {
   progress(tenantId: string): { stats: Readonly<SyncStats>; lastRoundAt: number | null } | undefined {
     const handle = this.#tenants.get(tenantId);
     return handle && { stats: handle.ctx.stats, lastRoundAt: handle.lastRoundAt };
+  }
+
+  async #drop(tenantId: string): Promise<void> {
+    const handle = this.#tenants.get(tenantId);
+    this.#tenants.delete(tenantId);
+    this.app.keys.forget(tenantId);
+    await handle?.close();
   }
 
   async close(): Promise<void> {

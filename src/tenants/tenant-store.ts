@@ -14,6 +14,8 @@ export interface Tenant {
   createdAt: number;
   updatedAt: number;
   terminatedAt: number | null;
+  /** When a terminated tenant's rows are (or were) deleted. */
+  deletionDueAt: number | null;
 }
 
 export class TenantError extends Error {}
@@ -49,6 +51,7 @@ export class TenantStore {
         created_at: now,
         updated_at: now,
         terminated_at: null,
+        deletion_due_at: null,
       })
       .execute();
     return this.get(id);
@@ -123,5 +126,6 @@ function toTenant(row: TenantsTable): Tenant {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     terminatedAt: row.terminated_at,
+    deletionDueAt: row.deletion_due_at,
   };
 }

@@ -8,6 +8,7 @@ import {
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
 import { tenantMappingCommand } from './tenant-mapping.js';
+import { tenantTerminateCommand } from './tenant-terminate.js';
 import { testConnectionCommand } from './tenant-test-connection.js';
 
 export function tenantCommand(program: Command, io: CliIo, readStdin: () => Promise<string>): void {
@@ -89,6 +90,7 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
 
   testConnectionCommand(tenant, globals, io);
   tenantMappingCommand(tenant, globals, io);
+  tenantTerminateCommand(tenant, globals, io);
 }
 
 async function resolveValue(raw: string, io: CliIo, readStdin: () => Promise<string>): Promise<string> {

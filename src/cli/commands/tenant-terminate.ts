@@ -1,0 +1,67 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { systemClock } from '../../clock.js';
+import {
+  certificateMarkdown,
+  type IssuedCertificate,
+  MAX_DELETE_AFTER_DAYS,
+  terminateTenant,
+} from '../../tenants/offboarding.js';
+import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+
+export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
+  tenant
+    .command('terminate <id>')
+    .description(
+      "end a customer's contract: stop its sync, destroy its keys now, delete its data and issue a deletion certificate",
+    )
+    .option(
+      '--delete-after-days <n>',
+      `delete the (already unreadable) rows after this many days, at most ${MAX_DELETE_AFTER_DAYS}`,
+      '0',
+    )
+    .option('--yes', 'confirm: this cannot be undone')
+    .action((id: string, options: { deleteAfterDays: string; yes?: boolean }) =>
+      withApp(globals(), io, async (app) => {
+        const days = Number(options.deleteAfterDays);
+        if (!options.yes) {
+          io.out(
+            `This terminates tenant ${id}: its sync stops and its encryption keys are destroyed at once, so`,
+          );
+          io.out(
+            'its data can never be read again; the rows are deleted and a certificate issued. Run again with --yes.',
+          );
+          throw new Error('not confirmed');
+        }
+        const result = await terminateTenant({ ...app, clock: systemClock }, id, days);
+        io.out(`tenant ${id} terminated; its keys are destroyed`);
+        if (!result.issued) {
+          io.out(
+            `its rows will be deleted on ${new Date(result.deletionDueAt).toISOString()} by the retention job,`,
+          );
+          io.out('which then stores the deletion certificate (koppel retention status shows it as due)');
+          return;
+        }
+        const files = writeCertificate(app.config.dataDir, result.issued);
+        io.out(`data deleted; deletion certificate: ${files.join(' and ')}`);
+        io.out(`certificate SHA-256: ${result.issued.sha256}`);
+      }),
+    );
+}
+
+function writeCertificate(dataDir: string, issued: IssuedCertificate): string[] {
+  const dir = resolve(dataDir, 'certificates');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const base = join(
+    dir,
+    `${issued.certificate.tenant.id}-${issued.certificate.deletedAt.replace(/[:.]/g, '-')}`,
+  );
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ ...issued.certificate, sha256: issued.sha256 }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
+  writeFileSync(`${base}.md`, certificateMarkdown(issued), { mode: 0o600 });
+  return [`${base}.json`, `${base}.md`];
+}
