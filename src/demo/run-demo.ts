@@ -8,6 +8,7 @@ import type { KoppelConfig } from '../config/config-schema.js';
 import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
 import { startMailplusEmulator } from '../emulators/mailplus/index.js';
 import { createLogger } from '../log/logger.js';
+import { type StatusServer, startStatusServer } from '../status/status-server.js';
 import { mapperForTenant } from '../sync/mapper-for-tenant.js';
 import { SyncEngine } from '../sync/sync-engine.js';
 import { demoEdits } from './demo-edits.js';
@@ -62,6 +63,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     mapperFor: (tenantId) => mapperForTenant(app, tenantId),
     mailplusOverlapMs: 5_000,
   });
+  let status: StatusServer | undefined;
   try {
     await app.tenants.add(TENANT, 'Demo BV');
     await app.tenants.updateSettings(TENANT, {
@@ -76,6 +78,14 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
       'mailplus.caFile': join(caDir, 'mailplus.pem'),
     });
     const ctx = await engine.context(TENANT);
+    if (app.config.status.enabled) {
+      const config = { ...app.config, status: { ...app.config.status, port: 0 } };
+      status = await startStatusServer({ app, engine, config, log: createLogger('silent') });
+      const { selfSigned, certFile } = status.certificate;
+      out(
+        `  status API: ${status.url}/status (${selfSigned ? 'self-signed; trust' : 'certificate'} ${certFile})`,
+      );
+    }
 
     out('\n1. Initial load: Dataverse -> Mail+');
     const loadStart = Date.now();
@@ -127,6 +137,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     await keepSyncing(engine, options);
     return 0;
   } finally {
+    await status?.close();
     await engine.close();
     await app.close();
     await dataverse.close();

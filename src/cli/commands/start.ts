@@ -4,6 +4,7 @@ import { createApp } from '../../app.js';
 import { systemClock } from '../../clock.js';
 import { createAppLogger } from '../../log/logger.js';
 import { RETENTION_INTERVAL_MS, RetentionJob } from '../../retention/retention-job.js';
+import { type StatusServer, startStatusServer } from '../../status/status-server.js';
 import { mapperForTenant } from '../../sync/mapper-for-tenant.js';
 import { SyncEngine } from '../../sync/sync-engine.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -29,6 +30,11 @@ export function startCommand(program: Command, io: CliIo): void {
         mailplusOverlapMs: config.sync.mailplusOverlapSeconds * 1000,
       });
       const tenants = await syncableTenants(app, log);
+      // A single round (--once) has nothing to report on while it runs.
+      const status =
+        config.status.enabled && !options.once
+          ? await startStatusServer({ app, engine, config, log })
+          : undefined;
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -46,6 +52,7 @@ export function startCommand(program: Command, io: CliIo): void {
       io.out(
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
+      for (const line of describeStatus(status, config.status.enabled)) io.out(line);
       const syncRound = () => syncAllOnce(engine, tenants, log);
       const round = async () => {
         const { purged, errors } = await retention.run();
@@ -84,9 +91,22 @@ export function startCommand(program: Command, io: CliIo): void {
         if (!stopping) await syncRound();
       }
       clearInterval(timer);
+      await status?.close();
       await engine.close();
       closeLog();
       await app.close();
       io.out('koppel stopped');
     });
+}
+
+function describeStatus(status: StatusServer | undefined, enabled: boolean): string[] {
+  if (!status)
+    return [`  status API:  ${enabled ? 'not started with --once' : 'off (status.enabled is false)'}`];
+  const { certificate } = status;
+  return [
+    `  status API:  ${status.url}/status (read-only, HTTPS; docs/status-api.md)`,
+    certificate.selfSigned
+      ? `               self-signed certificate: pin SHA-256 ${certificate.fingerprint} or trust ${certificate.certFile}`
+      : `               certificate ${certificate.certFile}`,
+  ];
 }
