@@ -1,7 +1,8 @@
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
+import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
-import { loadMasterKey, type MasterKeyOutcome } from './keys/master-key.js';
+import { openMasterKeys } from './keys/open-master-keys.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import type { SecurityEvent } from './queue/security-event-log.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   clock?: Clock;
   random?: Random;
   onSecurityEvent?: (event: SecurityEvent) => void;
+  /** Azure Key Vault client factory; default the real SDK (tests pass a fake). */
+  keyVault?: CryptographyClientFactory;
 }
 
 export interface App {
@@ -23,7 +26,8 @@ export interface App {
   keys: KeyRing;
   queue: Queue;
   tenants: TenantStore;
-  masterKey: Omit<MasterKeyOutcome, 'masterKey'> & { id: string };
+  /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
+  masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
   close(): Promise<void>;
@@ -33,12 +37,12 @@ export interface App {
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const masterKey = loadMasterKey(config, options.env ?? process.env);
+  const masters = await openMasterKeys(config, options.env ?? process.env, { keyVault: options.keyVault });
   const store = openStore(config.store, config.dataDir);
   try {
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
-    const keys = new KeyRing(store.db, masterKey.masterKey, clock, random);
+    const keys = new KeyRing(store.db, masters.keys, clock, random);
     const deps = {
       store,
       keys,
@@ -54,7 +58,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       keys,
       queue,
       tenants: new TenantStore(store.db, keys, clock),
-      masterKey: { id: masterKey.masterKey.id, source: masterKey.source, created: masterKey.created },
+      masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       close: () => store.close(),
     };

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { ConfigError } from '../../src/errors.js';
@@ -129,5 +130,29 @@ describe('Azure Key Vault master key (against a fake CryptographyClient)', () =>
       withKeyContext(config, {}, async () => undefined),
       /npm install @azure\/keyvault-keys @azure\/identity/,
     );
+  });
+});
+
+describe('koppel on an Azure Key Vault master key', () => {
+  it('builds the whole app with it: tenant keys wrapped in the vault, queue payloads round-trip', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'koppel-kv-app-'));
+    const vault = new FakeKeyVault();
+    const config = loadConfig({
+      overrides: { dataDir, masterKey: { source: 'azure-key-vault', keyId: VAULT_KEY } },
+    });
+    const app = await createApp(config, { env: {}, keyVault: vault.clientFor });
+    try {
+      assert.equal(app.masterKey.source, VAULT_KEY);
+      await app.queue.enqueue([{ tenantId: 'acme', queue: 'q', payload: { n: 1 } }]);
+      const [message] = await app.queue.claim<{ n: number }>({ queue: 'q' });
+      assert.equal(message!.payload.n, 1);
+      assert.ok(
+        vault.calls.some((c) => c.startsWith('wrap')),
+        'the tenant key was wrapped by the vault',
+      );
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
