@@ -26,8 +26,10 @@ export interface TenantReport {
   /** The figures of the sync running in this process; null when it has not run for the tenant yet. */
   sync: {
     lastRoundAt: string | null;
-    counters: Record<string, number | boolean>;
+    /** The engine's SyncStats counters since this process started. */
+    counters: Record<string, number>;
   } | null;
+  /** From the marker the poller stores, so it survives restarts (the counters start at 0 each start). */
   initialLoad: { done: boolean };
   queues: QueueFigures[];
   deadLetters: number;
@@ -78,7 +80,7 @@ export async function statusReport(
         sync: progress
           ? {
               lastRoundAt: progress.lastRoundAt === null ? null : iso(progress.lastRoundAt),
-              counters: progress.stats.snapshot(),
+              counters: numbersOf(progress.stats.snapshot()),
             }
           : null,
         initialLoad: { done: loaded.has(id) || progress?.stats.initialLoadDone === true },
@@ -93,6 +95,13 @@ export async function statusReport(
       failed: run.error !== null,
     })),
   };
+}
+
+/** The counters; flags such as initialLoadDone are reported on their own (initialLoad.done). */
+function numbersOf(snapshot: Record<string, number | boolean>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(snapshot).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
 }
 
 function queueFigures(s: QueueStats, now: number): QueueFigures {
