@@ -144,6 +144,89 @@ const status = z
     }
   });
 
+/** ISO 3166-1 alpha-2 codes of the EU and EEA member states: no transfer safeguard is needed there. */
+export const EEA_COUNTRIES = new Set(
+  'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK'.split(' '),
+);
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. NL, DE, US');
+const phone = z.string().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'must be a phone number, e.g. +31 20 123 4567');
+const text = z.string().trim().min(1, 'must not be empty');
+
+const contactPoint = z.strictObject({
+  name: text.optional(),
+  email: z.email('must be an e-mail address').optional(),
+  phone: phone.optional(),
+});
+
+/** Called and e-mailed, in this order, when the controller has to be reached about a breach. */
+const breachContact = z.strictObject({
+  name: text,
+  role: text.optional(),
+  email: z.email('must be an e-mail address'),
+  phone,
+});
+
+const subProcessor = z
+  .strictObject({
+    name: text,
+    /** What it does for us, e.g. "hosting of the koppel server". */
+    service: text,
+    /** Where the data are processed, in words, e.g. "Amsterdam, Netherlands". */
+    location: text,
+    country: countryCode,
+    /** 'controller': a supplier the controller contracts itself (Microsoft for its Dataverse); listed, not ours. */
+    engagedBy: z.enum(['processor', 'controller']).default('processor'),
+    /** Required outside the EEA: the Chapter V ground, e.g. "EU-US Data Privacy Framework" or "SCC 2021/914". */
+    transferSafeguard: text.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (!EEA_COUNTRIES.has(value.country) && !value.transferSafeguard)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transferSafeguard'],
+        message: `must be set: ${value.country} is outside the EEA, so a transfer needs a ground under Art. 45-46 GDPR (an adequacy decision, Standard Contractual Clauses, ...)`,
+      });
+  });
+
+const SEVENTY_TWO_HOURS = 72;
+
+/**
+ * Who koppel processes for, as stated in the Art. 30(2) register and the Data Pro Statement
+ * (`koppel register export`). Everything is optional: what is missing is reported there, never invented.
+ */
+const processor = z.strictObject({
+  name: text.optional(),
+  /** Postal address, one string; lines separated by commas or newlines. */
+  address: text.optional(),
+  /** Chamber of Commerce (KvK) or other registration number. */
+  registration: text.optional(),
+  email: z.email('must be an e-mail address').optional(),
+  phone: phone.optional(),
+  dpo: contactPoint.optional(),
+  breachContacts: z.array(breachContact).max(10, 'must list at most 10 contacts').optional(),
+  /** An empty list states there are none; leaving it out means "not yet configured". */
+  subProcessors: z.array(subProcessor).max(50).optional(),
+  /** Where the koppel server and its store run, in words, e.g. "own server, Amsterdam, Netherlands". */
+  hostingLocation: text.optional(),
+  hostingCountry: countryCode.optional(),
+  certifications: z.array(text).optional(),
+  /** The date the Data Pro Statement takes effect, YYYY-MM-DD. */
+  statementDate: z.iso.date('must be a date as YYYY-MM-DD').optional(),
+  /** Hours within which the processor informs the controller of a personal-data breach. */
+  notificationHours: z
+    .number()
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1')
+    .max(
+      SEVENTY_TWO_HOURS,
+      'must be at most 72: the controller must notify the Autoriteit Persoonsgegevens within 72 hours of becoming aware of a breach (Art. 33(1) GDPR) and needs our notice first; a promise beyond 72 hours would make that impossible',
+    )
+    .default(24),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -153,9 +236,11 @@ export const configSchema = z.strictObject({
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
   status: status.default(status.parse({})),
+  processor: processor.default(processor.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
 export type StatusConfig = KoppelConfig['status'];
+export type ProcessorConfig = KoppelConfig['processor'];
