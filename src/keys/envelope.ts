@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 
 /**
  * AES-256-GCM with associated data. Layout: [format 0x01][12-byte IV][16-byte tag][ciphertext].
@@ -17,12 +17,33 @@ export class IntegrityError extends Error {
   }
 }
 
+/**
+ * IVs come from a pool filled by one CSPRNG call per 512 IVs (randomBytes(12) per message cost more than
+ * the encryption of a 1 KiB payload). Every IV is still 96 random bits, and each is handed out once.
+ */
+const IV_POOL_SIZE = 512 * IV_BYTES;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
 export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomFillSync(Buffer.allocUnsafe(IV_POOL_SIZE));
+    ivOffset = 0;
+  }
+  // GCM ciphertext is as long as the plaintext: write header and body straight into one buffer.
+  const sealed = Buffer.allocUnsafe(HEADER_BYTES + plaintext.byteLength);
+  sealed[0] = FORMAT;
+  ivPool.copy(sealed, 1, ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  const cipher = createCipheriv('aes-256-gcm', key, sealed.subarray(1, 1 + IV_BYTES));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([Buffer.of(FORMAT), iv, cipher.getAuthTag(), body]);
+  const body = cipher.update(plaintext);
+  const rest = cipher.final();
+  if (body.length + rest.length !== plaintext.byteLength) throw new Error('unexpected GCM output length');
+  body.copy(sealed, HEADER_BYTES);
+  rest.copy(sealed, HEADER_BYTES + body.length);
+  cipher.getAuthTag().copy(sealed, 1 + IV_BYTES);
+  return sealed;
 }
 
 export function open(key: Uint8Array, sealed: Uint8Array, associatedData: string): Buffer {
@@ -32,7 +53,9 @@ export function open(key: Uint8Array, sealed: Uint8Array, associatedData: string
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
   decipher.setAuthTag(data.subarray(1 + IV_BYTES, HEADER_BYTES));
   try {
-    return Buffer.concat([decipher.update(data.subarray(HEADER_BYTES)), decipher.final()]);
+    const body = decipher.update(data.subarray(HEADER_BYTES));
+    const rest = decipher.final(); // Throws unless the tag authenticates; GCM returns nothing here.
+    return rest.length === 0 ? body : Buffer.concat([body, rest]);
   } catch {
     throw new IntegrityError();
   }
