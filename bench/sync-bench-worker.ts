@@ -3,6 +3,7 @@
 // Every call koppel makes into its queue, contact state, checkpoints and both APIs is timed through a
 // wrapper around the tenant's SyncContext (no change to src/), so each phase reports where time goes.
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
@@ -38,6 +39,8 @@ export interface PhaseFigures {
   stats: Record<string, number | boolean>;
   maxRssBytes: number;
   heapUsedBytes: number;
+  /** process.memoryUsage() at the largest RSS sampled (every 50 ms) during the phase. */
+  atPeak: NodeJS.MemoryUsage;
 }
 
 let app: App | undefined;
@@ -93,7 +96,28 @@ function timedIterable<T extends object>(iterable: T, name: string): T {
 
 function instrument(c: SyncContext): void {
   c.queue = timed(c.queue, 'queue');
-  c.states = timed(c.states, 'states');
+  const states = c.states;
+  // By batch size, to tell the poller's pages (5000), the feed's chunks (200) and the deliverers' (100).
+  c.states = new Proxy(states, {
+    get(obj, key) {
+      if (key !== 'update') return Reflect.get(obj, key, obj);
+      return async (...args: Parameters<typeof states.update>) => {
+        const n = new Set(args[1]).size;
+        const label =
+          n > 200
+            ? 'states.update >200 ids'
+            : n > 100
+              ? 'states.update 101-200 ids'
+              : 'states.update <=100 ids';
+        const t0 = performance.now();
+        try {
+          return await obj.update(...args);
+        } finally {
+          count(label, performance.now() - t0);
+        }
+      };
+    },
+  });
   c.checkpoints = timed(c.checkpoints, 'checkpoints');
   const dv = c.dataverse;
   c.dataverse = new Proxy(dv, {
@@ -134,7 +158,15 @@ function instrument(c: SyncContext): void {
   });
 }
 
+/** The memory breakdown at the highest RSS seen, sampled every 50 ms (when the event loop lets it). */
+let atPeak: NodeJS.MemoryUsage = process.memoryUsage();
+setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > atPeak.rss) atPeak = now;
+}, 50).unref();
+
 function resetTimers(): void {
+  atPeak = process.memoryUsage();
   for (const k of Object.keys(timeMs)) delete timeMs[k];
   for (const k of Object.keys(calls)) delete calls[k];
 }
@@ -159,7 +191,30 @@ function phase(t0: number, rounds: RoundFigures[]): PhaseFigures {
     stats: ctx!.stats.snapshot(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     heapUsedBytes: process.memoryUsage().heapUsed,
+    atPeak,
   };
+}
+
+/** A V8 CPU profile of the load phase only (the inspector's Profiler, as --cpu-prof uses). */
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await new Promise<{ profile: unknown }>((resolve, reject) =>
+    session.post('Profiler.stop', (e, r) => (e ? reject(e) : resolve(r as { profile: unknown }))),
+  );
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
 }
 
 let live: { stop: boolean; done: Promise<PhaseFigures> } | undefined;
@@ -195,13 +250,16 @@ serve({
     return { rssBytes: process.memoryUsage().rss, store: app.store.dialect };
   },
   /** The initial load: rounds until nothing is left to deliver to Mail+. */
-  load: async () => {
+  load: async ({ profileDir }: { profileDir?: string }) => {
+    const session = profileDir ? await startProfile() : undefined;
     resetTimers();
     const t0 = performance.now();
     const rounds: RoundFigures[] = [];
     do rounds.push(await round());
     while ((await pending()) > 0 && rounds.length < 10_000);
-    return phase(t0, rounds);
+    const figures = phase(t0, rounds);
+    if (session) await stopProfile(session, join(profileDir!, `sync-bench-load-${process.pid}.cpuprofile`));
+    return figures;
   },
   /** `n` rounds, `gapMs` apart (the first after `gapMs` too). */
   rounds: async ({ n, gapMs }: { n: number; gapMs: number }) => {
@@ -234,9 +292,11 @@ serve({
     return live!.done;
   },
   heapSnapshot: (dir: string) => writeHeapSnapshot(join(dir, `sync-bench-${process.pid}.heapsnapshot`)),
+  /** Closes koppel and exits cleanly (so --cpu-prof writes its profile). */
   close: async () => {
     await engine?.close();
     await app?.close();
+    setImmediate(() => process.exit(0));
   },
 });
 process.send!({ ready: true });

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './lib/machine.js';
 import { client, ready } from './lib/rpc.js';
@@ -29,9 +30,11 @@ const HELP = `Usage: npm run bench:sync -- [options]
   --live-seconds <s>      how long the edits are spread over (default 40)
   --mailplus-overlap <ms> the engine's Mail+ feed overlap (default 5000, as the demo; the engine default is 600000)
   --mailplus-lag <ms>     the Mail+ emulator's updates-feed visibility lag (default 2000, its default)
-  --cpu-prof <dir>        write a V8 CPU profile of the koppel process into <dir>
+  --cpu-prof <dir>        write a V8 CPU profile of koppel during the initial load into <dir>
   --heap-snapshot <dir>   write a heap snapshot of the koppel process after the load into <dir>
   --skip-live             only the load, the echo reads and the idle round
+  --node-flags <flags>    extra node flags for the koppel process, e.g. "--max-old-space-size=128"
+  --tsx                   run koppel under tsx instead of bundled to plain JS (tsx adds ~60 MiB of RSS)
   -h, --help`;
 
 const { values: opts } = parseArgs({
@@ -47,6 +50,8 @@ const { values: opts } = parseArgs({
     'cpu-prof': { type: 'string' },
     'heap-snapshot': { type: 'string' },
     'skip-live': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -95,10 +100,11 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-function start(script: string, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []) {
-  const child = fork(new URL(script, import.meta.url), args, {
+function start(script: string | URL, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []) {
+  const plain = script instanceof URL;
+  const child = fork(plain ? script : new URL(script, import.meta.url), args, {
     env,
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: plain ? execArgv : ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 2, 2, 'ipc'],
   });
   children.add(child);
@@ -132,6 +138,28 @@ const sum = (c: CallCounts, match: (route: string) => boolean) =>
 const isFeed = (route: string) => route === 'GET /contact/updates/list';
 const isBulk = (route: string) => route === 'POST /contact/list';
 
+/**
+ * koppel as production runs it: compiled JavaScript under plain node. The worker and the src/ it imports
+ * are bundled with esbuild (tsx's own) into <repo>/tmp/ (git-ignored; two levels below the root like
+ * dist/store, so migrations/ and node_modules/ resolve as for dist/). Under tsx the loader itself holds
+ * ~60 MiB more.
+ */
+async function bundleWorker(): Promise<URL> {
+  const esbuild = await import('esbuild');
+  const outfile = new URL('../tmp/sync-bench/worker.mjs', import.meta.url);
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL('./sync-bench-worker.ts', import.meta.url))],
+    outfile: fileURLToPath(outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 interface RunFigures {
   seedMs: number;
   loadWallMs: number;
@@ -155,6 +183,8 @@ interface RunFigures {
     sampledPeakRssMiB: number;
     rssSamples: number;
     heapUsedAfterLoadMiB: number;
+    /** process.memoryUsage() of koppel at its highest sampled RSS during the load, MiB. */
+    atPeakMiB: Record<string, number>;
     emulatorsRssMiB: { dataverse: number; mailplus: number };
   };
   loadTimeMs: Record<string, number>;
@@ -185,8 +215,7 @@ async function runOnce(run: number): Promise<RunFigures> {
     const [dvInfo, mpInfo] = await Promise.all([dv<EmulatorInfo>('info'), mp<EmulatorInfo>('info')]);
     note(`  seeded in ${(dvInfo.seedMs / 1000).toFixed(1)} s`);
 
-    const execArgv: string[] = [];
-    if (opts['cpu-prof']) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`);
+    const execArgv: string[] = opts['node-flags']!.split(/\s+/).filter(Boolean);
     const workerEnv: NodeJS.ProcessEnv = {
       ...process.env,
       KOPPEL_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -195,7 +224,12 @@ async function runOnce(run: number): Promise<RunFigures> {
     };
     delete workerEnv.KOPPEL_STORE_URL;
     delete workerEnv.KOPPEL_CONFIG;
-    const workerChild = start('./sync-bench-worker.ts', [], workerEnv, execArgv);
+    const workerChild = start(
+      opts.tsx ? './sync-bench-worker.ts' : await bundleWorker(),
+      [],
+      workerEnv,
+      execArgv,
+    );
     await ready(workerChild, 'koppel worker');
     const koppel = client(workerChild, 'koppel worker');
     const setup: SetupArg = { dataverse: dvInfo, mailplus: mpInfo, mailplusOverlapMs: overlapMs };
@@ -205,7 +239,7 @@ async function runOnce(run: number): Promise<RunFigures> {
     await Promise.all([dv('reset'), mp('reset')]);
     const sampler = rssSampler(workerChild.pid!);
     note(`  initial load…`);
-    const load = await koppel<PhaseFigures>('load');
+    const load = await koppel<PhaseFigures>('load', { profileDir: opts['cpu-prof'] });
     sampler.stop();
     const [dvLoad, mpLoad] = await Promise.all([dv<CallCounts>('counts'), mp<CallCounts>('counts')]);
     if (opts['heap-snapshot']) await koppel('heapSnapshot', opts['heap-snapshot']);
@@ -262,6 +296,7 @@ async function runOnce(run: number): Promise<RunFigures> {
         sampledPeakRssMiB: mib(sampler.peak()),
         rssSamples: sampler.samples(),
         heapUsedAfterLoadMiB: mib(load.heapUsedBytes),
+        atPeakMiB: Object.fromEntries(Object.entries(load.atPeak).map(([k, v]) => [k, mib(v)])),
         emulatorsRssMiB: { dataverse: mib(dvRss), mailplus: mib(mpRss) },
       },
       loadTimeMs: Object.fromEntries(Object.entries(load.timeMs).map(([k, v]) => [k, round(v, 0)])),
@@ -322,7 +357,9 @@ async function runOnce(run: number): Promise<RunFigures> {
           `p95 ${figures.live.latencyMs.p95} ms`,
       );
     }
+    const exited = new Promise((resolve) => workerChild.once('exit', resolve));
     await koppel('close');
+    await exited;
     return figures;
   } finally {
     cleanup();
@@ -410,7 +447,8 @@ function report(f: RunFigures, all: RunFigures[]): void {
       `(${f.mailplus.feedReadsDuringLoad} during, ${f.mailplus.feedReadsAfterLoad} in the ${f.settleRounds.length} rounds after; ` +
       `page size ${MP_FEED_PAGE}), i.e. +${round((mpFeed / f.mailplus.minimumWrites) * 100, 0)} % on the writes`,
     `  peak RSS of koppel: ${f.memory.peakRssMiB} MiB${spread((r) => r.memory.peakRssMiB, ' MiB')} ` +
-      `(after setup ${f.memory.baselineRssMiB} MiB; heap used after the load ${f.memory.heapUsedAfterLoadMiB} MiB; ` +
+      `(after setup ${f.memory.baselineRssMiB} MiB; at the peak ${JSON.stringify(f.memory.atPeakMiB)}; ` +
+      `heap used after the load ${f.memory.heapUsedAfterLoadMiB} MiB; ` +
       `emulators: Dataverse ${f.memory.emulatorsRssMiB.dataverse} MiB, Mail+ ${f.memory.emulatorsRssMiB.mailplus} MiB)`,
     `  time inside calls during the load (ms): ${JSON.stringify(f.loadTimeMs)}`,
     `Idle round (no changes): Dataverse ${f.idle.map((i) => i.dataverse).join(', ')} call(s), Mail+ ` +
@@ -457,6 +495,8 @@ async function main(): Promise<void> {
           liveSeconds: liveMs / 1000,
           mailplusOverlapMs: overlapMs,
           mailplusUpdatesLagMs: lagMs,
+          koppelRunsUnder: opts.tsx ? 'tsx' : 'node (esbuild bundle)',
+          koppelNodeFlags: opts['node-flags'],
         },
         ...chosen,
         targets: targets(chosen),
