@@ -7,6 +7,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
+import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   keysCommand(program, io);
   retentionCommand(program, io);
   doctorCommand(program, io);
+  registerCommand(program, io);
   return program;
 }
 
