@@ -29,11 +29,22 @@ export interface SqliteAccess {
   write<T>(fn: (database: SQLite.Database) => T, options?: WriteOptions): Promise<T>;
 }
 
+/** Direct queries on the PostgreSQL pool, for hot paths (PostgreSQL stores only). */
+export interface PostgresAccess {
+  /**
+   * One statement in autocommit. With a `name` the statement is prepared once per pooled connection and
+   * reused (no parse and plan per call); a name must always stand for the same text.
+   */
+  query<R>(text: string, values: readonly unknown[], name?: string): Promise<R[]>;
+}
+
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
   /** Set for SQLite stores only. */
   sqlite?: SqliteAccess;
+  /** Set for PostgreSQL stores only. */
+  postgres?: PostgresAccess;
   /** Where the data live, safe to print (no password). */
   location: string;
   /**
@@ -139,6 +150,10 @@ function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>): Sto
     db,
     dialect: 'postgres',
     location: redact(config.url),
+    postgres: {
+      query: async <R>(text: string, values: readonly unknown[], name?: string) =>
+        (await pool.query<R & pg.QueryResultRow>({ text, values: values as unknown[], name })).rows as R[],
+    },
     writeTransaction: (fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
     close: () => db.destroy(),
   };

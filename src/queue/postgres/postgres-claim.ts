@@ -57,20 +57,24 @@ const RENEW_SQL = `
 
 /**
  * The hot path as single statements in autocommit: each is atomic on its own, so no BEGIN/COMMIT round
- * trips (one round trip and one WAL flush per call instead of three). The SQL text is fixed (precompiled),
- * so Kysely builds nothing per call.
+ * trips (one round trip and one WAL flush per call instead of three). The SQL texts are fixed and run as
+ * named prepared statements on the pool: no query building here, no parse and plan on the server.
  */
 export function postgresBackend(store: Store): QueueBackend {
-  const db: Kysely<Database> = store.db;
-  const run = async <R>(text: string, parameters: unknown[]): Promise<R[]> =>
-    (await db.executeQuery<R>(CompiledQuery.raw(text, parameters))).rows;
+  const access = store.postgres;
+  if (!access) throw new Error('the PostgreSQL queue needs a PostgreSQL store');
+  const run = <R>(text: string, parameters: unknown[], name: string): Promise<R[]> =>
+    access.query<R>(text, parameters, name);
+  // Prepared per row count: only the first 64 distinct counts get a name (a server-side statement on
+  // every pooled connection); others are parsed per call.
   const insertTexts = new Map<number, string>();
-  const insertChunk = (rows: readonly NewMessageRow[], target: Kysely<Database>) => {
+  const insertChunk = (rows: readonly NewMessageRow[], trx?: Kysely<Database>) => {
     let text = insertTexts.get(rows.length);
     if (text === undefined) {
       text = insertSql(rows.length);
       if (insertTexts.size < 64) insertTexts.set(rows.length, text);
     }
+    const name = insertTexts.has(rows.length) ? `koppel_queue_insert_${rows.length}` : undefined;
     const parameters: unknown[] = [];
     for (const r of rows) {
       parameters.push(
@@ -85,7 +89,7 @@ export function postgresBackend(store: Store): QueueBackend {
         r.payload,
       );
     }
-    return target.executeQuery(CompiledQuery.raw(text, parameters));
+    return trx ? trx.executeQuery(CompiledQuery.raw(text, parameters)) : access.query(text, parameters, name);
   };
 
   return {
@@ -94,6 +98,7 @@ export function postgresBackend(store: Store): QueueBackend {
       const rows = await run<ClaimedRow>(
         p.tenantId === undefined ? CLAIM_ALL : CLAIM_TENANT,
         p.tenantId === undefined ? base : [...base, p.tenantId],
+        p.tenantId === undefined ? 'koppel_queue_claim_all' : 'koppel_queue_claim_tenant',
       );
       return rows.sort((a, b) => a.seq - b.seq);
     },
@@ -102,7 +107,7 @@ export function postgresBackend(store: Store): QueueBackend {
       if (rows.length === 0) return;
       // One multi-row INSERT is atomic by itself; more rows than one statement takes need a transaction.
       if (rows.length <= INSERT_CHUNK) {
-        await insertChunk(rows, db);
+        await insertChunk(rows);
         return;
       }
       await store.writeTransaction(async (trx) => {
@@ -113,19 +118,20 @@ export function postgresBackend(store: Store): QueueBackend {
     },
 
     complete: async (leases: readonly Lease[]) => {
-      const rows = await run<{ seq: number }>(COMPLETE_SQL, [
-        leases.map((l) => l.token),
-        leases.map((l) => l.seq),
-      ]);
+      const rows = await run<{ seq: number }>(
+        COMPLETE_SQL,
+        [leases.map((l) => l.token), leases.map((l) => l.seq)],
+        'koppel_queue_complete',
+      );
       return rows.map((r) => Number(r.seq));
     },
 
     renew: async (leases: readonly Lease[], leaseUntil: number) => {
-      const rows = await run<{ seq: number }>(RENEW_SQL, [
-        leases.map((l) => l.token),
-        leases.map((l) => l.seq),
-        leaseUntil,
-      ]);
+      const rows = await run<{ seq: number }>(
+        RENEW_SQL,
+        [leases.map((l) => l.token), leases.map((l) => l.seq), leaseUntil],
+        'koppel_queue_renew',
+      );
       return rows.map((r) => Number(r.seq));
     },
   };
