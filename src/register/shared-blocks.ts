@@ -24,13 +24,13 @@ export function processorFields(t: Texts, r: ProcessingRegister): Block {
 }
 
 function dpoCell(t: Texts, dpo: ContactFacts): Cell {
-  if (!dpo.name && !dpo.email) return { gap: t.notConfigured('processor.dpo.name, processor.dpo.email') };
-  const parts = [
-    dpo.name ?? t.notConfigured('processor.dpo.name'),
-    dpo.email ?? t.notConfigured('processor.dpo.email'),
-  ];
-  if (dpo.phone) parts.push(dpo.phone);
-  return parts.join(', ');
+  const lacking = [dpo.name ? null : 'processor.dpo.name', dpo.email ? null : 'processor.dpo.email'];
+  const paths = lacking.filter((p): p is string => p !== null);
+  if (paths.length > 0) {
+    const known = [dpo.name, dpo.email].filter(Boolean).join(', ');
+    return { gap: `${known ? `${known}; ` : ''}${t.notConfigured(paths.join(', '))}` };
+  }
+  return [dpo.name, dpo.email, dpo.phone].filter(Boolean).join(', ');
 }
 
 export function categoryItems(t: Texts, categories: ProcessingRegister['dataCategories']): Block {
