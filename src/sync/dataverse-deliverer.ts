@@ -49,7 +49,7 @@ export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise
     else planned.push({ index, contactId: payload.contactId, fields, written });
   }
   await write(ctx, planned, outcomes);
-  await settle(ctx.queue, ctx.stats, messages, outcomes, ctx.clock.now());
+  await settle(ctx, messages, outcomes);
   return messages.length;
 }
 

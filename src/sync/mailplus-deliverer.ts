@@ -60,7 +60,7 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     }
   }
   await writeUpserts(ctx, upserts, outcomes);
-  await settle(ctx.queue, ctx.stats, messages, outcomes, ctx.clock.now());
+  await settle(ctx, messages, outcomes);
   return messages.length;
 }
 
