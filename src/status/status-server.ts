@@ -104,9 +104,12 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   return { url, certificate, close: () => server.close() };
 }
 
+/** The port is taken, e.g. by a second worker on this machine: `koppel start` syncs on without the API. */
+export class StatusPortInUseError extends ConfigError {}
+
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === 'EADDRINUSE')
-    return new ConfigError([
+    return new StatusPortInUseError([
       `status.port: ${port} on ${host} is already in use; choose another port (0 = any free one) or set status.enabled to false`,
     ]);
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -58,6 +59,26 @@ describe('koppel start and demo run the status API', () => {
       await assert.rejects(get(`${url}/health`, cert), 'the listener is closed');
     } finally {
       run.child.kill('SIGKILL');
+    }
+  });
+
+  it('start syncs on when the port is taken (a second worker on this machine), saying so', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    writeFileSync(join(dir, 'taken.json'), JSON.stringify({ status: { port } }));
+    const run = startUntil({ ...env, KOPPEL_CONFIG: join(dir, 'taken.json') }, /koppel is running/);
+    try {
+      const out = await run.ready;
+      assert.match(
+        out,
+        new RegExp(`status API: +not started: status\\.port: ${port} on 127\\.0\\.0\\.1 is already in use`),
+      );
+      run.child.kill('SIGTERM');
+      assert.equal(await run.closed, 0);
+    } finally {
+      run.child.kill('SIGKILL');
+      taken.close();
     }
   });
 

@@ -4,7 +4,12 @@ import { createApp } from '../../app.js';
 import { systemClock } from '../../clock.js';
 import { createAppLogger } from '../../log/logger.js';
 import { RETENTION_INTERVAL_MS, RetentionJob } from '../../retention/retention-job.js';
-import { type StatusServer, startStatusServer } from '../../status/status-server.js';
+import {
+  StatusPortInUseError,
+  type StatusServer,
+  type StatusServerOptions,
+  startStatusServer,
+} from '../../status/status-server.js';
 import { mapperForTenant } from '../../sync/mapper-for-tenant.js';
 import { SyncEngine } from '../../sync/sync-engine.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -30,11 +35,7 @@ export function startCommand(program: Command, io: CliIo): void {
         mailplusOverlapMs: config.sync.mailplusOverlapSeconds * 1000,
       });
       const tenants = await syncableTenants(app, log);
-      // A single round (--once) has nothing to report on while it runs.
-      const status =
-        config.status.enabled && !options.once
-          ? await startStatusServer({ app, engine, config, log })
-          : undefined;
+      const status = await openStatus({ app, engine, config, log }, options.once ?? false);
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -52,7 +53,7 @@ export function startCommand(program: Command, io: CliIo): void {
       io.out(
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
-      for (const line of describeStatus(status, config.status.enabled)) io.out(line);
+      for (const line of status.lines) io.out(line);
       const syncRound = () => syncAllOnce(engine, tenants, log);
       const round = async () => {
         const { purged, errors } = await retention.run();
@@ -72,7 +73,6 @@ export function startCommand(program: Command, io: CliIo): void {
         await app.close();
         return;
       }
-      io.out('koppel is running; press Ctrl-C to stop');
       const timer = setInterval(
         () => round().catch((error) => log.error({ err: error }, 'retention failed')),
         RETENTION_INTERVAL_MS,
@@ -86,12 +86,14 @@ export function startCommand(program: Command, io: CliIo): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
+      io.out('koppel is running; press Ctrl-C to stop');
       while (!stopping) {
         await Promise.race([stopped, sleep(config.sync.pollIntervalSeconds * 1000)]);
         if (!stopping) await syncRound();
       }
       clearInterval(timer);
-      await status?.close();
+      await status.server?.close();
       await engine.close();
       closeLog();
       await app.close();
@@ -99,14 +101,29 @@ export function startCommand(program: Command, io: CliIo): void {
     });
 }
 
-function describeStatus(status: StatusServer | undefined, enabled: boolean): string[] {
-  if (!status)
-    return [`  status API:  ${enabled ? 'not started with --once' : 'off (status.enabled is false)'}`];
-  const { certificate } = status;
-  return [
-    `  status API:  ${status.url}/status (read-only, HTTPS; docs/status-api.md)`,
-    certificate.selfSigned
-      ? `               self-signed certificate: pin SHA-256 ${certificate.fingerprint} or trust ${certificate.certFile}`
-      : `               certificate ${certificate.certFile}`,
-  ];
+/** The status API, unless switched off or --once; a taken port is printed and logged, not fatal. */
+async function openStatus(
+  deps: StatusServerOptions,
+  once: boolean,
+): Promise<{ server?: StatusServer; lines: string[] }> {
+  const line = (text: string) => `  status API:  ${text}`;
+  if (!deps.config.status.enabled) return { lines: [line('off (status.enabled is false)')] };
+  // A single round has nothing to report on while it runs.
+  if (once) return { lines: [line('not started with --once')] };
+  try {
+    const server = await startStatusServer(deps);
+    const { selfSigned, fingerprint, certFile } = server.certificate;
+    const trust = selfSigned
+      ? `self-signed certificate: pin SHA-256 ${fingerprint} or trust ${certFile}`
+      : `certificate ${certFile}`;
+    return {
+      server,
+      lines: [line(`${server.url}/status (read-only, HTTPS; docs/status-api.md)`), `               ${trust}`],
+    };
+  } catch (error) {
+    // A second worker on this machine finds the port taken: that must not stop its sync.
+    if (!(error instanceof StatusPortInUseError)) throw error;
+    deps.log.error({ event: 'status.port-in-use', port: deps.config.status.port }, error.issues[0]);
+    return { lines: [line(`not started: ${error.issues[0]}`)] };
+  }
 }
