@@ -10,11 +10,14 @@ import { writeHeapSnapshot } from 'node:v8';
 import { type App, createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { OrgThrottleRegistry } from '../src/connectors/dynamics/org-throttle.js';
+import { MailplusConnector } from '../src/connectors/mailplus/index.js';
 import { createLogger } from '../src/log/logger.js';
 import { mapperForTenant } from '../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../src/sync/sync-context.js';
 import { SyncEngine } from '../src/sync/sync-engine.js';
 import type { RoundResult } from '../src/sync/tenant-sync.js';
+import { mailplusClientFor } from '../src/tenants/connect.js';
 import { serve } from './lib/rpc.js';
 import type { EmulatorInfo } from './sync-bench-emulator.js';
 
@@ -24,6 +27,8 @@ export interface SetupArg {
   dataverse: EmulatorInfo;
   mailplus: EmulatorInfo;
   mailplusOverlapMs: number;
+  /** What-if: the Mail+ updates-feed page size (koppel uses the connector default, 100). */
+  feedPageSize?: number;
 }
 
 export interface RoundFigures extends RoundResult {
@@ -246,6 +251,16 @@ serve({
       'mailplus.caFile': join(config.dataDir, 'mp.pem'),
     });
     ctx = await engine.context(TENANT);
+    if (arg.feedPageSize) {
+      // What-if only: the same connector, built with another feed page size (src/ is not changed).
+      const settings = await app.tenants.settings(TENANT);
+      const deps = { throttles: new OrgThrottleRegistry(systemClock), clock: systemClock };
+      ctx.mailplus = new MailplusConnector(mailplusClientFor(settings.mailplus, deps), {
+        overlapMs: arg.mailplusOverlapMs,
+        clock: systemClock,
+        pageSize: arg.feedPageSize,
+      });
+    }
     instrument(ctx);
     return { rssBytes: process.memoryUsage().rss, store: app.store.dialect };
   },

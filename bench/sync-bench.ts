@@ -33,6 +33,7 @@ const HELP = `Usage: npm run bench:sync -- [options]
   --cpu-prof <dir>        write a V8 CPU profile of koppel during the initial load into <dir>
   --heap-snapshot <dir>   write a heap snapshot of the koppel process after the load into <dir>
   --skip-live             only the load, the echo reads and the idle round
+  --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel's default is 100; emulator max 1000)
   --node-flags <flags>    extra node flags for the koppel process, e.g. "--max-old-space-size=128"
   --tsx                   run koppel under tsx instead of bundled to plain JS (tsx adds ~60 MiB of RSS)
   -h, --help`;
@@ -52,6 +53,7 @@ const { values: opts } = parseArgs({
     'skip-live': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    'feed-page-size': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -79,7 +81,7 @@ const lagMs = int('mailplus-lag', opts['mailplus-lag']!, 0);
 
 const DV_PAGE = 5000;
 const MP_BULK = 100;
-const MP_FEED_PAGE = 100;
+const MP_FEED_PAGE = opts['feed-page-size'] ? int('feed-page-size', opts['feed-page-size']) : 100;
 const RSS_LIMIT_MIB = 256;
 const RATE_TARGET = 2000;
 const CALLS_FACTOR = 1.05;
@@ -232,7 +234,12 @@ async function runOnce(run: number): Promise<RunFigures> {
     );
     await ready(workerChild, 'koppel worker');
     const koppel = client(workerChild, 'koppel worker');
-    const setup: SetupArg = { dataverse: dvInfo, mailplus: mpInfo, mailplusOverlapMs: overlapMs };
+    const setup: SetupArg = {
+      dataverse: dvInfo,
+      mailplus: mpInfo,
+      mailplusOverlapMs: overlapMs,
+      feedPageSize: opts['feed-page-size'] ? MP_FEED_PAGE : undefined,
+    };
     const { rssBytes: baseline } = await koppel<{ rssBytes: number }>('setup', setup);
 
     // 1. The initial load: rounds until nothing is left to deliver.
@@ -497,6 +504,7 @@ async function main(): Promise<void> {
           mailplusUpdatesLagMs: lagMs,
           koppelRunsUnder: opts.tsx ? 'tsx' : 'node (esbuild bundle)',
           koppelNodeFlags: opts['node-flags'],
+          mailplusFeedPageSize: MP_FEED_PAGE,
         },
         ...chosen,
         targets: targets(chosen),
