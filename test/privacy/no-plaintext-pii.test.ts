@@ -38,7 +38,13 @@ describe('no plaintext personal data in logs, the database or the queue', () => 
     });
     try {
       const config = join(h.t.dataDir, 'run.json');
-      writeFileSync(config, JSON.stringify({ sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 } }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 },
+          status: { enabled: false },
+        }),
+      );
       const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', '--config', config], {
         env: {
           ...process.env,

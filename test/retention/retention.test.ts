@@ -45,11 +45,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
         t.clock.advance(DAY);
         const early = await job.run();
-        assert.deepEqual(early.purged, { 'dead-letters': 0, 'duplicate-detection': 1, 'log-files': 0 });
+        assert.deepEqual(early.purged, {
+          'dead-letters': 0,
+          'duplicate-detection': 1,
+          'log-files': 0,
+          'terminated-tenants': 0,
+        });
 
         t.clock.set(start + 14 * DAY);
         const due = await job.run();
-        assert.deepEqual(due.purged, { 'dead-letters': 1, 'duplicate-detection': 0, 'log-files': 1 });
+        assert.deepEqual(due.purged, {
+          'dead-letters': 1,
+          'duplicate-detection': 0,
+          'log-files': 1,
+          'terminated-tenants': 0,
+        });
         assert.deepEqual(due.errors, {});
         assert.deepEqual(
           listLogFiles(logs).map((f) => f.day),

@@ -41,14 +41,22 @@ describe('sync crash consistency', () => {
       const configFile = join(h.t.dataDir, 'worker.json');
       writeFileSync(
         configFile,
-        JSON.stringify({ sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 } }),
+        JSON.stringify({
+          sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 },
+          status: { enabled: false },
+        }),
       );
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       const edited = ids.slice(0, 300);
       const unsubscribed = ids.slice(300, 400);
       for (let kill_ = 0; kill_ < KILLS; kill_++) {
         const worker = startWorker(configFile, h.t.dataDir, h.t.storeUrl);
-        await sleep(800 + Math.floor(random.float() * 2_500));
+        // Kill only once the worker is at work (it has called an API), at a random moment after that.
+        const calls = () => h.dataverse.admin.requestCounts().total + h.mailplus.admin.requestCounts().total;
+        const before = calls();
+        const deadline = Date.now() + 60_000;
+        while (calls() < before + 3 && Date.now() < deadline) await sleep(20);
+        await sleep(Math.floor(random.float() * 1_500));
         // Edits on both sides while the sync runs, each applied while some worker may be mid-batch.
         for (const id of edited.slice(kill_ * 30, kill_ * 30 + 30)) {
           h.dataverse.admin.updateContact(id, { jobtitle: `Functie ${kill_}` });
