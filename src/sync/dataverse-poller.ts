@@ -3,9 +3,10 @@ import type { EnqueueItem } from '../queue/queue.js';
 import { detectChanges, fieldChanges } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { dropMailplusIndex, indexMailplusOnce, matchPage, type PageMatch } from './initial-match.js';
+import { listMembers, reconcileListScope } from './list-scope.js';
 import { rejectedOr } from './rejected.js';
 import type { SyncContext } from './sync-context.js';
-import { type MailplusMessage, QUEUE_TO_MAILPLUS } from './sync-mapper.js';
+import { type MailplusMessage, QUEUE_TO_MAILPLUS, type RemovalReason } from './sync-mapper.js';
 
 export interface PollResult {
   read: number;
@@ -24,6 +25,7 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
   let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
   if (initial) await indexMailplusOnce(ctx);
+  const members = await listMembers(ctx);
   for (let attempt = 0; attempt < 2; attempt++) {
     const source = ctx.dataverse.changes({
       select: ctx.mapper.dataverseColumns,
@@ -36,7 +38,12 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
       for await (const page of source) {
         result.read += page.upserts.length + page.deletes.length;
         const match = initial ? await linkExisting(ctx, page.upserts) : undefined;
-        result.enqueued += await enqueuePage(ctx, page.upserts, page.deletes, match);
+        result.enqueued += await enqueuePage(
+          ctx,
+          page.upserts,
+          { ids: page.deletes, reason: 'deleted' },
+          { match, members },
+        );
         // Every row of the page is enqueued: remember where to continue (the next page, or the next
         // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
         const position = page.deltaLink ?? page.nextLink;
@@ -45,6 +52,14 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
           await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
           await dropMailplusIndex(ctx);
         }
+      }
+      if (members) {
+        result.enqueued += await reconcileListScope(
+          ctx,
+          members,
+          (rows) => enqueuePage(ctx, rows, NO_REMOVALS, { members }),
+          (ids) => enqueuePage(ctx, [], { ids, reason: 'deactivated' }, {}),
+        );
       }
       ctx.stats.dataverseRead += result.read;
       return result;
@@ -74,13 +89,27 @@ async function linkExisting(ctx: SyncContext, rows: ContactRow[]): Promise<PageM
   return match;
 }
 
+interface Removals {
+  ids: string[];
+  reason: RemovalReason;
+}
+
+const NO_REMOVALS: Removals = { ids: [], reason: 'deleted' };
+
+/** What decides whether a row is in scope and new: the initial match, the scoping list's members. */
+interface PageScope {
+  match?: PageMatch;
+  members?: ReadonlySet<string>;
+}
+
 async function enqueuePage(
   ctx: SyncContext,
   rows: ContactRow[],
-  deletes: string[],
-  match: PageMatch | undefined,
+  removals: Removals,
+  scope: PageScope,
 ): Promise<number> {
-  const ids = [...rows.map((r) => r.contactid), ...deletes];
+  const { match, members } = scope;
+  const ids = [...rows.map((r) => r.contactid), ...removals.ids];
   const items = await ctx.states.update(ctx.tenantId, ids, (states) => {
     const out: EnqueueItem[] = [];
     if (match) adoptExisting(match, states);
@@ -90,11 +119,14 @@ async function enqueuePage(
         out.push(item(ctx, ambiguityReport(row.contactid, ambiguous)));
         continue;
       }
-      const message = rejectedOr(row.contactid, () => messageFor(ctx, row, states.get(row.contactid)!));
+      const message = rejectedOr(row.contactid, () =>
+        messageFor(ctx, row, states.get(row.contactid)!, members),
+      );
       if (message) out.push(item(ctx, message));
     }
-    for (const id of deletes) {
-      if (states.get(id)!.inMailplus) out.push(item(ctx, { op: 'remove', contactId: id, reason: 'deleted' }));
+    for (const id of removals.ids) {
+      if (states.get(id)!.inMailplus)
+        out.push(item(ctx, { op: 'remove', contactId: id, reason: removals.reason }));
     }
     return out;
   });
@@ -124,9 +156,14 @@ function ambiguityReport(contactId: string, count: number): MailplusMessage {
   };
 }
 
-function messageFor(ctx: SyncContext, row: ContactRow, state: ContactState): MailplusMessage | null {
+function messageFor(
+  ctx: SyncContext,
+  row: ContactRow,
+  state: ContactState,
+  members: ReadonlySet<string> | undefined,
+): MailplusMessage | null {
   const { mapper } = ctx;
-  if (!mapper.inScope(row)) {
+  if (!mapper.inScope(row, members)) {
     return state.inMailplus ? { op: 'remove', contactId: row.contactid, reason: 'deactivated' } : null;
   }
   const hashes = ctx.hasher.hashAll(mapper.canonical('dataverse', row));

@@ -1,4 +1,3 @@
-import { PermanentError } from '../errors.js';
 import {
   canonicalValues,
   fieldKey,
@@ -33,11 +32,6 @@ function ownEntries(value: unknown, bits: number[] | null): unknown {
 
 /** The engine's view of a tenant's sync definition (src/sync/mapping holds the rules and transforms). */
 export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
-  if (def.scope.kind === 'marketing-list') {
-    throw new PermanentError(
-      'scope "marketing-list" is not supported by the sync engine yet; use all-active or boolean-column',
-    );
-  }
   const keys = keyTable(def);
   const info = (key: string): KeyInfo => {
     const found = keys.get(key);
@@ -66,8 +60,12 @@ export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
     },
     owner: (key) => info(key).owner,
     permissionBit: (key) => keys.get(key)?.bit ?? null,
-    inScope: (row) =>
-      row.statecode !== 1 && row.statecode !== 2 && (scopeColumn === null || row[scopeColumn] === true),
+    scopeListId: def.scope.kind === 'marketing-list' ? def.scope.listId : null,
+    inScope: (row, listMembers) =>
+      row.statecode !== 1 &&
+      row.statecode !== 2 &&
+      (scopeColumn === null || row[scopeColumn] === true) &&
+      (listMembers === undefined || listMembers.has(String(row.contactid).toLowerCase())),
     wantsRemoval: (row) => row.donotbulkemail === true && def.onDoNotBulkEmail === 'anonymize',
   };
 }

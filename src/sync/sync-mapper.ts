@@ -31,8 +31,10 @@ export interface SyncMapper {
   owner(key: string): Side;
   /** The permission bit of a permission key, else null. */
   permissionBit(key: string): number | null;
-  /** Whether a Dataverse row is in the sync's scope (active, on the list, flag set). */
-  inScope(row: Record<string, unknown>): boolean;
+  /** The marketing list that scopes the sync, or null when the scope is not a list. */
+  readonly scopeListId: string | null;
+  /** Whether a Dataverse row is in the sync's scope (active, flag set, on the list when one scopes it). */
+  inScope(row: Record<string, unknown>, listMembers?: ReadonlySet<string>): boolean;
   /** True when the row asks for removal from Mail+ ("do not bulk e-mail"). */
   wantsRemoval(row: Record<string, unknown>): boolean;
 }

@@ -54,7 +54,7 @@ export async function* readPages(
 
 export async function* readContactPages(
   http: DataverseHttp,
-  options: { select: readonly string[]; filter?: string; pageSize: number },
+  options: { select: readonly string[]; filter?: string; pageSize: number; annotations?: boolean },
 ): AsyncGenerator<ContactRow[]> {
   // An empty select list reads every column (used to learn the table's columns).
   const query = [
@@ -62,7 +62,9 @@ export async function* readContactPages(
     options.filter ? `$filter=${encodeURIComponent(options.filter)}` : '',
   ].filter(Boolean);
   const url = `contacts${query.length ? `?${query.join('&')}` : ''}`;
-  for await (const body of readPages(http, url, [`odata.maxpagesize=${options.pageSize}`])) {
+  const prefer = [`odata.maxpagesize=${options.pageSize}`];
+  if (options.annotations) prefer.push('odata.include-annotations="*"');
+  for await (const body of readPages(http, url, prefer)) {
     yield (body.value ?? []) as ContactRow[];
   }
 }

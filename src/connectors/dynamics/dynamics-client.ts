@@ -90,6 +90,7 @@ export class DynamicsClient {
     select: readonly string[];
     filter?: string;
     pageSize?: number;
+    annotations?: boolean;
   }): AsyncGenerator<ContactRow[]> {
     return readContactPages(this.#http, {
       ...options,

@@ -62,6 +62,13 @@ export class EmulatorAdmin {
     for (const id of contactIds) members.add(id);
   }
 
+  /** As RemoveMemberList does; a contact taken off a list shows in no contact change feed. */
+  removeListMembers(listId: string, contactIds: readonly string[]): void {
+    const members = this.store.members.get(listId);
+    if (!members) throw faults.notFound('list', listId);
+    for (const id of contactIds) members.delete(id);
+  }
+
   setFaults(rates: FaultRates): void {
     this.faultInjector.setRates(rates);
   }
