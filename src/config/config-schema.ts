@@ -103,7 +103,7 @@ const sync = z.strictObject({
   /** Time between sync rounds (read both change feeds, deliver). */
   pollIntervalSeconds: z.number().min(1).max(3600).default(60),
   /** How far each Mail+ feed window reaches back; must exceed the feed's lag plus clock skew. */
-  mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(600),
+  mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
 /** Addresses that never leave the machine; only there may the status API use a self-signed certificate. */

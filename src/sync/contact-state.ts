@@ -48,31 +48,28 @@ export class ContactStateStore {
   ): Promise<T> {
     const unique = [...new Set(ids)];
     return this.store.writeTransaction(async (trx) => {
-      const states = await this.#load(trx, tenantId, unique);
+      const states = await this.#load(trx, tenantId, unique, true);
+      const before = new Map([...states].map(([id, state]) => [id, JSON.stringify(state)]));
       const result = change(states);
-      await this.#save(trx, tenantId, [...states.values()]);
+      // Only what changed is written: an echo (nothing new) costs a read, not a write.
+      const dirty = [...states.values()].filter(
+        (state) => JSON.stringify(state) !== before.get(state.contactId),
+      );
+      await this.#save(trx, tenantId, dirty);
       return result;
     });
   }
 
-  async get(tenantId: string, contactId: string): Promise<ContactState | undefined> {
-    return (await this.#load(this.store.db, tenantId, [contactId])).get(contactId);
-  }
-
-  async remove(tenantId: string, ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.store.db
-        .deleteFrom('sync_contacts')
-        .where('tenant_id', '=', tenantId)
-        .where('contact_id', 'in', ids.slice(i, i + CHUNK))
-        .execute();
-    }
+  /** A snapshot for reading only (no lock); missing contacts come back as empty states. */
+  async getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, ContactState>> {
+    return this.#load(this.store.db, tenantId, [...new Set(ids)], false);
   }
 
   async #load(
     db: Kysely<Database>,
     tenantId: string,
     ids: readonly string[],
+    lock: boolean,
   ): Promise<Map<string, ContactState>> {
     const states = new Map<string, ContactState>();
     for (let i = 0; i < ids.length; i += CHUNK) {
@@ -81,7 +78,7 @@ export class ContactStateStore {
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('contact_id', 'in', ids.slice(i, i + CHUNK));
-      if (this.store.dialect === 'postgres') query = query.forUpdate();
+      if (lock && this.store.dialect === 'postgres') query = query.forUpdate();
       for (const row of await query.execute()) states.set(row.contact_id, fromRow(row));
     }
     for (const id of ids) if (!states.has(id)) states.set(id, emptyState(id));

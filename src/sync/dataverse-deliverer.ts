@@ -23,10 +23,9 @@ export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise
     limit,
   });
   if (messages.length === 0) return 0;
-  const states = await ctx.states.update(
+  const states = await ctx.states.getMany(
     ctx.tenantId,
     messages.map((m) => m.payload.contactId),
-    (s) => s,
   );
   const outcomes: Outcome[] = new Array(messages.length);
   const planned: Planned[] = [];

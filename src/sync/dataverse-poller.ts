@@ -37,13 +37,14 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
     try {
       for await (const page of source) {
         result.read += page.upserts.length + page.deletes.length;
-        const match = initial ? await linkExisting(ctx, page.upserts) : undefined;
-        result.enqueued += await enqueuePage(
-          ctx,
-          page.upserts,
-          { ids: page.deletes, reason: 'deleted' },
-          { match, members },
-        );
+        // In slices: one page is 5000 rows, and holding all their states, messages and ciphertexts at
+        // once is what drives the peak memory of a large load.
+        for (let i = 0; i < Math.max(page.upserts.length, 1); i += SLICE) {
+          const rows = page.upserts.slice(i, i + SLICE);
+          const match = initial ? await linkExisting(ctx, rows) : undefined;
+          const removals: Removals = i === 0 ? { ids: page.deletes, reason: 'deleted' } : NO_REMOVALS;
+          result.enqueued += await enqueuePage(ctx, rows, removals, { match, members });
+        }
         // Every row of the page is enqueued: remember where to continue (the next page, or the next
         // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
         const position = page.deltaLink ?? page.nextLink;
@@ -88,6 +89,8 @@ async function linkExisting(ctx: SyncContext, rows: ContactRow[]): Promise<PageM
   if (links.size > 0) await ctx.identities.link(ctx.tenantId, links);
   return match;
 }
+
+const SLICE = 1000;
 
 interface Removals {
   ids: string[];

@@ -30,10 +30,9 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     limit,
   });
   if (messages.length === 0) return 0;
-  const states = await ctx.states.update(
+  const states = await ctx.states.getMany(
     ctx.tenantId,
     messages.map((m) => m.payload.contactId),
-    (s) => s,
   );
   const outcomes: Outcome[] = new Array(messages.length);
   const upserts: Upsert[] = [];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverToDataverse } from './dataverse-deliverer.js';
 import { pollDataverse } from './dataverse-poller.js';
 import { deliverToMailplus } from './mailplus-deliverer.js';
@@ -11,30 +12,65 @@ export interface RoundResult {
   deliveredToDataverse: number;
 }
 
+/** Mail+ bulk calls kept in flight; the queue still hands out one message per contact at a time. */
+const MAILPLUS_IN_FLIGHT = 2;
+
 /**
- * One round of a tenant's two-way sync: read both change feeds, then deliver what is ready. Both feeds
- * are read before delivering, so a field changed on both sides is seen as a conflict and settled by
- * its owner instead of by timing.
+ * One round of a tenant's two-way sync: read both change feeds, then deliver what is ready. Live, both
+ * feeds are read before delivering, so a field changed on both sides is seen as a conflict and settled
+ * by its owner instead of by timing. During the initial load nothing in Mail+ can conflict yet (what
+ * existed there was read first), so delivery starts while Dataverse's pages are still being read.
  */
 export async function syncRound(
   ctx: SyncContext,
   options: { mailplusFrom: number; maxBatches?: number },
 ): Promise<RoundResult> {
-  const dv = await pollDataverse(ctx);
+  const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
+  const counts = { toMailplus: 0, toDataverse: 0 };
+  let reading = true;
+  const read = (async () => {
+    try {
+      return await pollDataverse(ctx);
+    } finally {
+      reading = false;
+    }
+  })();
+  if (initial) await deliver(ctx, counts, () => reading, options.maxBatches);
+  const dv = await read;
   const mp = await pollMailplus(ctx, options.mailplusFrom);
-  let toMailplus = 0;
-  let toDataverse = 0;
-  for (let i = 0; i < (options.maxBatches ?? 1_000); i++) {
-    const a = await deliverToMailplus(ctx);
-    const b = await deliverToDataverse(ctx);
-    toMailplus += a;
-    toDataverse += b;
-    if (a === 0 && b === 0) break;
-  }
+  await deliver(ctx, counts, () => false, options.maxBatches);
   return {
     dataverseRead: dv.read,
     mailplusRead: mp.read,
-    deliveredToMailplus: toMailplus,
-    deliveredToDataverse: toDataverse,
+    deliveredToMailplus: counts.toMailplus,
+    deliveredToDataverse: counts.toDataverse,
   };
+}
+
+/** Delivers until both queues are empty and `more()` says nothing else is coming. */
+async function deliver(
+  ctx: SyncContext,
+  counts: { toMailplus: number; toDataverse: number },
+  more: () => boolean,
+  maxBatches = 1_000,
+): Promise<void> {
+  let dataverseEmpty = false;
+  for (let batches = 0; batches < maxBatches; ) {
+    const handled = await Promise.all(
+      Array.from({ length: MAILPLUS_IN_FLIGHT }, () => deliverToMailplus(ctx)),
+    );
+    const toMailplus = handled.reduce((a, b) => a + b, 0);
+    // Only the Mail+ poller adds to the Dataverse queue, and it does not run during this loop: once
+    // empty, it stays empty, so it is not asked again (a claim is a write transaction).
+    const toDataverse: number = dataverseEmpty ? 0 : await deliverToDataverse(ctx);
+    if (toDataverse === 0) dataverseEmpty = true;
+    counts.toMailplus += toMailplus;
+    counts.toDataverse += toDataverse;
+    if (toMailplus + toDataverse > 0) {
+      batches++;
+      continue;
+    }
+    if (!more()) return;
+    await sleep(20);
+  }
 }

@@ -10,11 +10,11 @@ describe('initial load after a crash', () => {
     try {
       const real = h.ctx.queue;
       let enqueues = 0;
-      // The process "dies" while enqueuing the second page (5000 contacts per page).
+      // The process "dies" while enqueuing the second page (5000 contacts per page, in slices of 1000).
       const dying: Queue = Object.create(real, {
         enqueue: {
           value: (items: Parameters<Queue['enqueue']>[0]) => {
-            if (++enqueues === 2) return Promise.reject(new Error('simulated crash'));
+            if (++enqueues === 6) return Promise.reject(new Error('simulated crash'));
             return real.enqueue(items);
           },
         },
