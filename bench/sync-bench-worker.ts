@@ -105,7 +105,11 @@ function instrument(c: SyncContext): void {
   // By batch size, to tell the poller's pages (5000), the feed's chunks (200) and the deliverers' (100).
   c.states = new Proxy(states, {
     get(obj, key) {
-      if (key !== 'update') return Reflect.get(obj, key, obj);
+      if (key !== 'update') {
+        // Bound, so methods that use private fields still see the real object as `this`.
+        const value = Reflect.get(obj, key, obj);
+        return typeof value === 'function' ? value.bind(obj) : value;
+      }
       return async (...args: Parameters<typeof states.update>) => {
         const n = new Set(args[1]).size;
         const label =

@@ -34,7 +34,7 @@ const HELP = `Usage: npm run bench:sync -- [options]
   --heap-snapshot <dir>   write a heap snapshot of the koppel process after the load into <dir>
   --skip-live             only the load, the echo reads and the idle round
   --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel's default is 100; emulator max 1000)
-  --node-flags=<flags>    extra node flags for the koppel process, e.g. --node-flags="--max-old-space-size=128"
+  --node-flags=<flags>    node flags for the koppel process; default the heap cap bin/koppel.js uses
   --tsx                   run koppel under tsx instead of bundled to plain JS (tsx adds ~60 MiB of RSS)
   -h, --help`;
 
@@ -52,7 +52,8 @@ const { values: opts } = parseArgs({
     'heap-snapshot': { type: 'string' },
     'skip-live': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
-    'node-flags': { type: 'string', default: '' },
+    // As bin/koppel.js runs koppel.
+    'node-flags': { type: 'string', default: '--max-old-space-size=192' },
     'feed-page-size': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
