@@ -1,10 +1,11 @@
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config/config-schema.js';
 import type { Database } from './schema.js';
+import { BetterSqlite3 } from './sqlite-driver.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -67,7 +68,7 @@ function openSqlite(path: string): Store {
   // Create the file ourselves so it is never world-readable, not even for a moment.
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
-  const database = new SQLite(path);
+  const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   // FULL: an acknowledged commit survives power loss; NORMAL may roll back the last commits in WAL mode.
   database.pragma('synchronous = FULL');
