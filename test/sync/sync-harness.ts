@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../src/clock.js';
 import { type DataverseEmulator, startDataverseEmulator } from '../../src/emulators/dataverse/emulator.js';
@@ -9,6 +10,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { findPersonalData, personalDataOf } from '../helpers/pii-scan.js';
 import { type Backend, createTestApp, type TestApp } from '../helpers/stores.js';
 
 export const TENANT = 'acme';
@@ -60,9 +62,17 @@ export async function startSyncHarness(
     dataverse.admin.setFaults(options.faults);
     mailplus.admin.setFaults(options.faults);
   }
+  const logLines: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   const engine = new SyncEngine(t.app, {
     clock: systemClock,
-    log: createLogger('silent'),
+    // Every end-to-end test logs at debug level; close() checks that output for personal data.
+    log: createLogger('debug', logStream),
     mapperFor: (tenantId) => mapperForTenant(t.app, tenantId),
     mailplusOverlapMs: 2_000,
     mailplusFrom: Date.now() - 1_000,
@@ -88,9 +98,13 @@ export async function startSyncHarness(
     },
     close: async () => {
       await engine.close();
+      // The processor's promise: logs, the database (with its WAL) and the queue hold no personal data.
+      const seeded = personalDataOf(dataverse.admin.listContacts());
+      const hits = findPersonalData(t.dataDir, seeded, { 'engine log': logLines.join('') });
       await t.close();
       await dataverse.close();
       await mailplus.close();
+      if (hits.length > 0) throw new Error(`personal data in the clear: ${hits.join('; ')}`);
     },
   };
 }
