@@ -183,6 +183,9 @@ function messageFor(
     return null;
   }
   const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
+  // Recorded with the message, in the same transaction: were it recorded only after the Mail+ write,
+  // a crash in between would leave the contact unlinked and lose the person's changes made in Mail+.
+  state.inMailplus = true;
   return { op: 'upsert', contactId: row.contactid, fields };
 }
 

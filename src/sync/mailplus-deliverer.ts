@@ -145,6 +145,8 @@ async function remove(
       state.inMailplus = false;
       state.synced = {};
       state.seenMailplus = {};
+      // Forgotten on the Dataverse side too: the emptied Mail+ record must never flow back.
+      state.seenDataverse = {};
     });
     ctx.stats.removedFromMailplus++;
     return { ok: true };

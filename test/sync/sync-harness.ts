@@ -99,7 +99,10 @@ export async function startSyncHarness(
     close: async () => {
       await engine.close();
       // The processor's promise: logs, the database (with its WAL) and the queue hold no personal data.
-      const seeded = personalDataOf(dataverse.admin.listContacts());
+      // At most 100 people, spread over all: each searched string costs a pass over every file.
+      const rows = dataverse.admin.listContacts();
+      const step = Math.max(1, Math.floor(rows.length / 100));
+      const seeded = personalDataOf(rows.filter((_, i) => i % step === 0));
       const hits = findPersonalData(t.dataDir, seeded, { 'engine log': logLines.join('') });
       await t.close();
       await dataverse.close();
