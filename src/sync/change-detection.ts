@@ -24,13 +24,22 @@ export function markSynced(state: ContactState, key: string, hash: string, by: S
 /**
  * Records what was read on `side` and returns the keys whose value differs from the agreed one: real
  * edits on that side. An echo of koppel's own write equals the agreed value and is not returned.
+ *
+ * A value equal to what the other side was last read with is not an edit either: both sides already
+ * hold it. That is koppel's own write whose record a crash lost (the process died between the remote
+ * write and saving its hash), or the same edit made on both sides. It becomes the agreed value instead
+ * of a message; carried back, such a stale echo would overwrite an edit the other side made meanwhile.
  */
 export function detectChanges(side: Side, hashes: Record<string, string>, state: ContactState): string[] {
+  const other: Side = side === 'dataverse' ? 'mailplus' : 'dataverse';
   const seen = side === 'dataverse' ? state.seenDataverse : state.seenMailplus;
+  const seenOther = side === 'dataverse' ? state.seenMailplus : state.seenDataverse;
   const changed: string[] = [];
   for (const [key, hash] of Object.entries(hashes)) {
     seen[key] = hash;
-    if (hash !== syncedHash(state, key)) changed.push(key);
+    if (hash === syncedHash(state, key)) continue;
+    if (seenOther[key] === hash) markSynced(state, key, hash, other);
+    else changed.push(key);
   }
   return changed;
 }

@@ -185,8 +185,11 @@ function messageFor(
   const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
   // Recorded with the message, in the same transaction: were it recorded only after the Mail+ write,
   // a crash in between would leave the contact unlinked and lose the person's changes made in Mail+.
+  const create = !state.inMailplus;
   state.inMailplus = true;
-  return { op: 'upsert', contactId: row.contactid, fields };
+  return create
+    ? { op: 'upsert', contactId: row.contactid, fields, create: true }
+    : { op: 'upsert', contactId: row.contactid, fields };
 }
 
 /**

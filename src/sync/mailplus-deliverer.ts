@@ -1,4 +1,4 @@
-import type { ContactInput } from '../connectors/mailplus/index.js';
+import type { BatchOutcome, ContactInput } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
 import { markSynced, mayWrite } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
@@ -11,12 +11,13 @@ import {
   type RemovalReason,
 } from './sync-mapper.js';
 
-/** One contact to write: `input.externalId` is the Mail+ id, `contactId` the Dataverse one. */
+/** One contact to write: `mailplusId` is its externalId in Mail+, `contactId` the Dataverse one. */
 interface Upsert {
   index: number;
   contactId: string;
-  input: ContactInput;
+  mailplusId: string;
   written: Record<string, FieldChange>;
+  create: boolean;
 }
 
 /**
@@ -30,31 +31,22 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     limit,
   });
   if (messages.length === 0) return 0;
-  const states = await ctx.states.getMany(
-    ctx.tenantId,
-    messages.map((m) => m.payload.contactId),
-  );
+  const contactIds = messages.map((m) => m.payload.contactId);
+  const states = await ctx.states.getMany(ctx.tenantId, contactIds);
+  const mailplusIds = await ctx.identities.toMailplus(ctx.tenantId, contactIds);
   const outcomes: Outcome[] = new Array(messages.length);
   const upserts: Upsert[] = [];
-  const mailplusIds = await ctx.identities.toMailplus(
-    ctx.tenantId,
-    messages.map((m) => m.payload.contactId),
-  );
   for (const [index, message] of messages.entries()) {
     const payload = message.payload;
+    const mailplusId = mailplusIds.get(payload.contactId)!;
     if (payload.op === 'rejected') outcomes[index] = { ok: false, error: new PermanentError(payload.error) };
     else if (payload.op === 'remove')
-      outcomes[index] = await remove(
-        ctx,
-        payload.contactId,
-        mailplusIds.get(payload.contactId)!,
-        payload.reason,
-      );
+      outcomes[index] = await remove(ctx, payload.contactId, mailplusId, payload.reason);
     else {
-      const plan = planUpsert(ctx, payload.contactId, payload.fields, states.get(payload.contactId)!);
-      if (plan) {
-        plan.input.externalId = mailplusIds.get(payload.contactId)!;
-        upserts.push({ index, contactId: payload.contactId, ...plan });
+      const written = writable(ctx, payload.fields, states.get(payload.contactId)!);
+      if (written) {
+        const create = payload.create === true;
+        upserts.push({ index, contactId: payload.contactId, mailplusId, written, create });
       } else outcomes[index] = { ok: true };
     }
   }
@@ -64,31 +56,37 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
 }
 
 /** Drops fields the owner rule gives to Mail+, and never switches on a permission the person withdrew. */
-function planUpsert(
+function writable(
   ctx: SyncContext,
-  contactId: string,
   fields: Record<string, FieldChange>,
   state: ContactState,
-) {
-  const properties: Record<string, unknown> = {};
+): Record<string, FieldChange> | null {
   const written: Record<string, FieldChange> = {};
   for (const [key, change] of Object.entries(fields)) {
     if (!mayWrite(key, change, 'dataverse', state, ctx.mapper)) {
       ctx.stats.conflictsResolved++;
       continue;
     }
-    const bit = ctx.mapper.permissionBit(key);
-    if (bit !== null && isSwitchOn(change) && (state.optedOut || state.withdrawnBits.includes(bit))) continue;
-    merge(properties, change.values);
+    if (
+      switchesOn(ctx, key, change) &&
+      (state.optedOut || state.withdrawnBits.includes(ctx.mapper.permissionBit(key)!))
+    )
+      continue;
     written[key] = change;
   }
-  if (Object.keys(written).length === 0) return null;
-  return { input: { externalId: contactId, properties }, written };
+  return Object.keys(written).length > 0 ? written : null;
 }
 
-function isSwitchOn(change: FieldChange): boolean {
+function switchesOn(ctx: SyncContext, key: string, change: FieldChange): boolean {
+  if (ctx.mapper.permissionBit(key) === null) return false;
   const entries = Object.values(change.values).flat() as Array<{ enabled?: unknown }>;
   return entries.some((entry) => entry?.enabled === true);
+}
+
+function inputOf(upsert: Upsert): ContactInput {
+  const properties: Record<string, unknown> = {};
+  for (const change of Object.values(upsert.written)) merge(properties, change.values);
+  return { externalId: upsert.mailplusId, properties };
 }
 
 /** Permission entries of several bits go into one `permissions` array. */
@@ -99,30 +97,58 @@ function merge(target: Record<string, unknown>, values: Record<string, unknown>)
   }
 }
 
+/**
+ * First writes go insert-only. One that finds the contact there already is a redelivery whose first
+ * attempt was written before a crash (or a contact someone else created): it is sent again as an
+ * update without switching any permission on, because the person may have unsubscribed since; the
+ * next read of Mail+ tells what the permission is now.
+ */
 async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outcome[]): Promise<void> {
-  if (upserts.length === 0) return;
-  const results = await ctx.mailplus.upsertBatch(upserts.map((u) => u.input));
-  const succeeded = upserts.filter((_, i) => results[i]!.status !== 'failed');
+  const results = new Map<number, BatchOutcome>();
+  const creates = upserts.filter((u) => u.create);
+  const updates = upserts.filter((u) => !u.create);
+  if (creates.length > 0) {
+    const created = await ctx.mailplus.upsertBatch(creates.map(inputOf), { update: false });
+    for (const [i, u] of creates.entries()) {
+      const result = created[i]!;
+      if (result.status === 'failed' && result.code === 'CONTACT_ALREADY_EXISTS')
+        updates.push(existingUpdate(ctx, u));
+      else results.set(u.index, result);
+    }
+  }
+  const toSend = updates.filter((u) => Object.keys(u.written).length > 0);
+  if (toSend.length > 0) {
+    const updated = await ctx.mailplus.upsertBatch(toSend.map(inputOf));
+    for (const [i, u] of toSend.entries()) results.set(u.index, updated[i]!);
+  }
+  const succeeded = [...creates.filter((u) => results.has(u.index)), ...updates].filter(
+    (u) => results.get(u.index)?.status !== 'failed',
+  );
   await ctx.states.update(
     ctx.tenantId,
     succeeded.map((u) => u.contactId),
     (states) => {
-      for (const [i, u] of upserts.entries()) {
-        const result = results[i]!;
-        if (result.status === 'failed') continue;
+      for (const u of succeeded) {
         const state = states.get(u.contactId)!;
         state.inMailplus = true;
-        if (result.status === 'written-opted-out') state.optedOut = true;
+        if (results.get(u.index)?.status === 'written-opted-out') state.optedOut = true;
         for (const [key, change] of Object.entries(u.written))
           markSynced(state, key, change.hash, 'dataverse');
       }
     },
   );
-  for (const [i, u] of upserts.entries()) {
-    const result = results[i]!;
-    outcomes[u.index] = result.status === 'failed' ? { ok: false, error: result.error } : { ok: true };
+  for (const u of upserts) {
+    const result = results.get(u.index);
+    outcomes[u.index] = result?.status === 'failed' ? { ok: false, error: result.error } : { ok: true };
   }
   ctx.stats.writtenToMailplus += succeeded.length;
+}
+
+function existingUpdate(ctx: SyncContext, upsert: Upsert): Upsert {
+  const written = Object.fromEntries(
+    Object.entries(upsert.written).filter(([key, change]) => !switchesOn(ctx, key, change)),
+  );
+  return { ...upsert, written, create: false };
 }
 
 async function remove(

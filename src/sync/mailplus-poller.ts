@@ -6,7 +6,7 @@ import {
   permissionsOf,
 } from '../connectors/mailplus/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
-import { detectChanges, fieldChanges } from './change-detection.js';
+import { detectChanges, fieldChanges, syncedHash } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import type { PollResult } from './dataverse-poller.js';
 import { permissionKey } from './mapping/index.js';
@@ -24,13 +24,7 @@ export const PERMISSION_ON = 'true';
  * they are dropped. The window is stored only after its changes are durably enqueued.
  */
 export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): Promise<PollResult> {
-  const stored = await ctx.checkpoints.get(ctx.tenantId, 'mailplus');
-  const checkpoint: ChangeFeedCheckpoint = stored
-    ? JSON.parse(stored)
-    : MailplusChangeFeed.startingAt(firstWindowFrom);
-  // Fix where the feed starts before reading it, so a restart after a crash does not move the start
-  // forward past changes made in the meantime.
-  if (!stored) await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(checkpoint));
+  const checkpoint = await fixFeedStart(ctx, firstWindowFrom);
   const pass = ctx.mailplus.readChanges(checkpoint);
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   let chunk: MailplusContact[] = [];
@@ -47,6 +41,19 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
   await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(pass.checkpoint));
   ctx.stats.mailplusRead += result.read;
   return result;
+}
+
+/**
+ * Where the tenant's Mail+ feed starts, stored the first time: called before koppel reads or writes
+ * anything, so changes people make in Mail+ while a first load runs (and is perhaps killed and
+ * restarted) are all read once it is done, instead of from whenever a later process happens to start.
+ */
+export async function fixFeedStart(ctx: SyncContext, firstWindowFrom: number): Promise<ChangeFeedCheckpoint> {
+  const stored = await ctx.checkpoints.get(ctx.tenantId, 'mailplus');
+  if (stored) return JSON.parse(stored);
+  const checkpoint = MailplusChangeFeed.startingAt(firstWindowFrom);
+  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(checkpoint));
+  return checkpoint;
 }
 
 async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Promise<number> {
@@ -96,17 +103,21 @@ function messageFor(
 }
 
 /**
- * Remembers what the person withdrew in Mail+ (a permission that was on and is now off, or a global
- * opt-out), so koppel never switches it on again. Must run before detectChanges updates `seen`.
+ * Remembers what the person withdrew in Mail+ (a permission that is off where koppel knows it was on,
+ * or a global opt-out), so koppel never switches it on again. Must run before detectChanges updates
+ * `seen`. "Known to be on": last read on in Mail+, agreed on, or, before anything was ever agreed, on in
+ * Dataverse (koppel created the contact with it on and a crash lost that record). A bit that is off
+ * because Dataverse said so is not a withdrawal: consent given later in Dataverse may switch it on.
  */
 function recordConsent(ctx: SyncContext, contact: MailplusContact, state: ContactState): void {
   if (isGloballyOptedOut(contact)) state.optedOut = true;
   for (const [bit, enabled] of permissionsOf(contact)) {
     const key = permissionKey(bit);
-    const wasOn = ctx.hasher.hash(key, PERMISSION_ON);
-    if (!enabled && state.seenMailplus[key] === wasOn && !state.withdrawnBits.includes(bit)) {
-      state.withdrawnBits.push(bit);
-    }
+    const on = ctx.hasher.hash(key, PERMISSION_ON);
+    const agreed = syncedHash(state, key);
+    const knownOn =
+      state.seenMailplus[key] === on || agreed === on || (agreed === null && state.seenDataverse[key] === on);
+    if (!enabled && knownOn && !state.withdrawnBits.includes(bit)) state.withdrawnBits.push(bit);
   }
 }
 

@@ -49,7 +49,16 @@ export interface FieldChange {
 }
 
 export type MailplusMessage =
-  | { op: 'upsert'; contactId: string; fields: Record<string, FieldChange> }
+  | {
+      op: 'upsert';
+      contactId: string;
+      fields: Record<string, FieldChange>;
+      /**
+       * The contact's first write: sent insert-only, so a redelivery after a crash finds it there and
+       * cannot switch on a permission the person withdrew since (see the Mail+ deliverer).
+       */
+      create?: true;
+    }
   | { op: 'remove'; contactId: string; reason: RemovalReason }
   | RejectedMessage;
 

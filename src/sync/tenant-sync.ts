@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverToDataverse } from './dataverse-deliverer.js';
 import { pollDataverse } from './dataverse-poller.js';
 import { deliverToMailplus } from './mailplus-deliverer.js';
-import { pollMailplus } from './mailplus-poller.js';
+import { fixFeedStart, pollMailplus } from './mailplus-poller.js';
 import type { SyncContext } from './sync-context.js';
 
 export interface RoundResult {
@@ -25,6 +25,7 @@ export async function syncRound(
   ctx: SyncContext,
   options: { mailplusFrom: number; maxBatches?: number },
 ): Promise<RoundResult> {
+  await fixFeedStart(ctx, options.mailplusFrom);
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
   const counts = { toMailplus: 0, toDataverse: 0 };
   let reading = true;

@@ -23,6 +23,11 @@ export type ContactOutcome =
 export interface WriteOptions {
   /** true clears the properties the request does not mention; koppel merges (false) by default. */
   purge?: boolean;
+  /**
+   * false: insert only; a contact that exists already gets CONTACT_ALREADY_EXISTS and is not changed.
+   * Default true (create or update).
+   */
+  update?: boolean;
 }
 
 export interface UpdatesPageQuery {
@@ -123,7 +128,7 @@ export class MailplusClient {
       operation: 'POST /contact/list',
       method: 'POST',
       path: '/contact/list',
-      body: { update: true, purge: options.purge ?? false, contacts },
+      body: { update: options.update ?? true, purge: options.purge ?? false, contacts },
     });
     return matchOutcomes(contacts, addContactResponseSchema.array().parse(body));
   }
