@@ -36,8 +36,8 @@ export async function syncRound(
       reading = false;
     }
   })();
-  if (initial) await deliver(ctx, counts, () => reading, options.maxBatches);
-  const dv = await read;
+  // Both settle before the round ends or fails: a read left running would race the next round's.
+  const [dv] = await settled(read, initial ? deliver(ctx, counts, () => reading, options.maxBatches) : null);
   const mp = await pollMailplus(ctx, options.mailplusFrom);
   await deliver(ctx, counts, () => false, options.maxBatches);
   return {
@@ -46,6 +46,13 @@ export async function syncRound(
     deliveredToMailplus: counts.toMailplus,
     deliveredToDataverse: counts.toDataverse,
   };
+}
+
+async function settled<T>(first: Promise<T>, second: Promise<unknown> | null): Promise<[T]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value];
 }
 
 /** Delivers until both queues are empty and `more()` says nothing else is coming. */

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../src/clock.js';
+import { createLogger } from '../../src/log/logger.js';
+import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
+import { pollDataverse } from '../../src/sync/dataverse-poller.js';
+import { deliverToMailplus } from '../../src/sync/mailplus-deliverer.js';
+import { pollMailplus } from '../../src/sync/mailplus-poller.js';
+import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
+import type { SyncContext } from '../../src/sync/sync-context.js';
+import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
+import { syncRound } from '../../src/sync/tenant-sync.js';
+import { type SyncHarness, startSyncHarness, TENANT } from './sync-harness.js';
+
+/**
+ * The moments a SIGKILL can hit that matter most, made deterministic: each remote write below reaches
+ * the other system, and then the worker "dies" before it records that write (its lease runs out after
+ * 50 ms, as a dead worker's would after 60 s). The random SIGKILL test (sync-crash.test.ts) covers the
+ * rest.
+ */
+const LEASE_MS = 50;
+
+/** `target` with some methods replaced; the rest still bound to `target` (they use private fields). */
+function override<T extends object>(target: T, replaced: Partial<Record<keyof T, unknown>>): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (property in replaced) return replaced[property as keyof T];
+      const value = Reflect.get(object, property, object);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
+/** A worker that dies right after each remote write, before recording it. */
+function dying(ctx: SyncContext): SyncContext {
+  const killed = () => new Error('killed after the remote write');
+  return {
+    ...ctx,
+    queue: override(ctx.queue, {
+      claim: (options: Parameters<SyncContext['queue']['claim']>[0]) =>
+        ctx.queue.claim({ ...options, leaseMs: LEASE_MS }),
+    }),
+    mailplus: override(ctx.mailplus, {
+      upsertBatch: async (...args: Parameters<SyncContext['mailplus']['upsertBatch']>) => {
+        await ctx.mailplus.upsertBatch(...args);
+        throw killed();
+      },
+    }),
+    dataverse: override(ctx.dataverse, {
+      batch: async (...args: Parameters<SyncContext['dataverse']['batch']>) => {
+        await ctx.dataverse.batch(...args);
+        throw killed();
+      },
+    }),
+  };
+}
+
+async function queued(h: SyncHarness, queue: string): Promise<number> {
+  const stats = await h.t.app.queue.stats();
+  return stats.filter((s) => s.queue === queue).reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
+}
+
+const newsletter = (h: SyncHarness, id: string) =>
+  (h.mailplus.admin.contact(id)?.properties?.permissions as Array<{ bit: number; enabled: boolean }>).find(
+    (p) => p.bit === 1,
+  )?.enabled;
+
+describe('sync across a crash between a remote write and its record', () => {
+  it('does not carry a Mail+ write back over a newer Dataverse edit', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await h.settle();
+      const id = h.dataverse.admin.listContacts()[0]!.contactid as string;
+      h.dataverse.admin.updateContact(id, { jobtitle: 'Inkoper' });
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      assert.equal(h.mailplus.admin.contact(id)!.properties!.jobTitle, 'Inkoper', 'the write reached Mail+');
+      h.dataverse.admin.updateContact(id, { jobtitle: 'Hoofd inkoop' });
+      await pollMailplus(h.ctx, 0);
+      assert.equal(await queued(h, QUEUE_TO_DATAVERSE), 0, "koppel's own write is not an edit made in Mail+");
+      await sleep(LEASE_MS * 2);
+      await h.settle();
+      assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Hoofd inkoop');
+      assert.equal(h.mailplus.admin.contact(id)!.properties!.jobTitle, 'Hoofd inkoop');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not carry a Dataverse write back over a newer Mail+ edit', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await h.settle();
+      const id = h.dataverse.admin.listContacts()[1]!.contactid as string;
+      h.mailplus.admin.edit(id, { city: 'Gent' });
+      await pollMailplus(h.ctx, 0);
+      await deliverToDataverse(dying(h.ctx));
+      assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'the write reached Dataverse');
+      h.mailplus.admin.edit(id, { city: 'Brugge' });
+      await pollDataverse(h.ctx);
+      assert.equal(
+        await queued(h, QUEUE_TO_MAILPLUS),
+        0,
+        "koppel's own write is not an edit made in Dataverse",
+      );
+      await h.settle();
+      assert.equal(h.mailplus.admin.contact(id)!.properties!.city, 'Brugge');
+      assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Brugge');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not re-subscribe someone who unsubscribed before a first write was delivered again', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      const id = h.dataverse.admin.listContacts()[2]!.contactid as string;
+      assert.equal(newsletter(h, id), true, 'the first write reached Mail+');
+      h.mailplus.admin.unsubscribe(id, 1);
+      await sleep(LEASE_MS * 2);
+      // Delivered again before koppel has read the unsubscribe.
+      assert.equal(await deliverToMailplus(h.ctx), 10);
+      assert.equal(newsletter(h, id), false, 'the redelivered first write kept the unsubscribe');
+      await h.settle();
+      assert.equal(newsletter(h, id), false);
+      assert.equal(
+        h.dataverse.admin.getContact(id)!.donotbulkemail,
+        true,
+        'the unsubscribe reached Dataverse',
+      );
+      assert.equal(h.mailplus.admin.contacts().length, 10);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('reads the unsubscribes made while a first load was killed, whenever the next worker starts', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await assert.rejects(syncRound(dying(h.ctx), { mailplusFrom: Date.now() }), /killed/);
+      const id = h.dataverse.admin.listContacts()[3]!.contactid as string;
+      h.mailplus.admin.unsubscribe(id, 1);
+      // The next worker starts later than the feed's overlap (2 s in the harness) after the unsubscribe.
+      await sleep(2_500);
+      const later = new SyncEngine(h.t.app, {
+        clock: systemClock,
+        log: createLogger('silent'),
+        mapperFor: (tenantId) => mapperForTenant(h.t.app, tenantId),
+        mailplusOverlapMs: 2_000,
+      });
+      try {
+        for (let i = 0; i < 10 && (await later.round(TENANT)).deliveredToDataverse === 0; i++)
+          await sleep(LEASE_MS);
+      } finally {
+        await later.close();
+      }
+      assert.equal(
+        h.dataverse.admin.getContact(id)!.donotbulkemail,
+        true,
+        'the unsubscribe reached Dataverse',
+      );
+      assert.equal(newsletter(h, id), false);
+    } finally {
+      await h.close();
+    }
+  });
+});
