@@ -12,7 +12,7 @@ import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
 import { syncRound } from '../../src/sync/tenant-sync.js';
-import { type SyncHarness, startSyncHarness, TENANT } from './sync-harness.js';
+import { permission, type SyncHarness, startSyncHarness, TENANT } from './sync-harness.js';
 
 /**
  * The moments a SIGKILL can hit that matter most, made deterministic: each remote write below reaches
@@ -62,10 +62,7 @@ async function queued(h: SyncHarness, queue: string): Promise<number> {
   return stats.filter((s) => s.queue === queue).reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
 }
 
-const newsletter = (h: SyncHarness, id: string) =>
-  (h.mailplus.admin.contact(id)?.properties?.permissions as Array<{ bit: number; enabled: boolean }>).find(
-    (p) => p.bit === 1,
-  )?.enabled;
+const newsletter = (h: SyncHarness, id: string) => permission(h, id, 1);
 
 describe('sync across a crash between a remote write and its record', () => {
   it('does not carry a Mail+ write back over a newer Dataverse edit', async () => {

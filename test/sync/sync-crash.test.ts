@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../../src/clock.js';
 import { TSX } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
-import { startSyncHarness } from './sync-harness.js';
+import { permission, startSyncHarness } from './sync-harness.js';
 
 const CONTACTS = 20_000;
 const KILLS = 10;
@@ -84,10 +84,7 @@ describe('sync crash consistency', () => {
           `edit of ${id} arrived`,
         );
       }
-      const newsletter = (id: string) =>
-        (
-          h.mailplus.admin.contact(id)!.properties!.permissions as Array<{ bit: number; enabled: boolean }>
-        ).find((p) => p.bit === 1)?.enabled;
+      const newsletter = (id: string) => permission(h, id, 1);
       for (const id of unsubscribed) {
         assert.equal(newsletter(id), false, `${id} unsubscribed in Mail+ and was not re-subscribed`);
         assert.equal(

@@ -112,6 +112,14 @@ export async function startSyncHarness(
   };
 }
 
+/** Whether permission `bit` is on for `id` in the Mail+ emulator (undefined: no such contact or bit). */
+export function permission(h: SyncHarness, id: string, bit: number): boolean | undefined {
+  const permissions = h.mailplus.admin.contact(id)?.properties?.permissions as
+    | Array<{ bit: number; enabled: boolean }>
+    | undefined;
+  return permissions?.find((p) => p.bit === bit)?.enabled;
+}
+
 async function pendingMessages(t: TestApp): Promise<number> {
   const stats = await t.app.queue.stats();
   return stats.reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);

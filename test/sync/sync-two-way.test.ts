@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type SyncHarness, startSyncHarness } from './sync-harness.js';
-
-const permission = (h: SyncHarness, id: string, bit: number) =>
-  (
-    h.mailplus.admin.contact(id)?.properties?.permissions as
-      | Array<{ bit: number; enabled: boolean }>
-      | undefined
-  )?.find((p) => p.bit === bit)?.enabled;
+import { permission, type SyncHarness, startSyncHarness } from './sync-harness.js';
 
 describe('two-way sync on the emulators', () => {
   let h: SyncHarness;
