@@ -158,6 +158,16 @@ async function remove(
   reason: RemovalReason,
 ): Promise<Outcome> {
   try {
+    // Forgotten before Mail+ is touched: were it forgotten after, a crash in between would let the
+    // next read of the feed take the emptied Mail+ record for the person's edits and wipe the CRM
+    // contact. Should the write fail, the message is retried (or dead-lettered) all the same.
+    await ctx.states.update(ctx.tenantId, [contactId], (states) => {
+      const state = states.get(contactId)!;
+      state.inMailplus = false;
+      state.synced = {};
+      state.seenMailplus = {};
+      state.seenDataverse = {};
+    });
     if (ctx.mapper.removalPolicy(reason) === 'anonymize') await ctx.mailplus.anonymize(mailplusId);
     else {
       const permissions = ctx.mapper.permissionBits.map((bit) => ({ bit, enabled: false }));
@@ -166,14 +176,6 @@ async function remove(
       ]);
       if (result?.status === 'failed') return { ok: false, error: result.error };
     }
-    await ctx.states.update(ctx.tenantId, [contactId], (states) => {
-      const state = states.get(contactId)!;
-      state.inMailplus = false;
-      state.synced = {};
-      state.seenMailplus = {};
-      // Forgotten on the Dataverse side too: the emptied Mail+ record must never flow back.
-      state.seenDataverse = {};
-    });
     ctx.stats.removedFromMailplus++;
     return { ok: true };
   } catch (error) {

@@ -47,6 +47,10 @@ function dying(ctx: SyncContext): SyncContext {
         await ctx.mailplus.upsertBatch(...args);
         throw killed();
       },
+      anonymize: async (externalId: string) => {
+        await ctx.mailplus.anonymize(externalId);
+        throw killed();
+      },
     }),
     dataverse: override(ctx.dataverse, {
       batch: async (...args: Parameters<SyncContext['dataverse']['batch']>) => {
@@ -105,6 +109,25 @@ describe('sync across a crash between a remote write and its record', () => {
       await h.settle();
       assert.equal(h.mailplus.admin.contact(id)!.properties!.city, 'Brugge');
       assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Brugge');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not take an anonymized Mail+ record for edits when a removal was not recorded', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await h.settle();
+      const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
+      h.dataverse.admin.updateContact(id, { statecode: 1, statuscode: 2 });
+      await pollDataverse(h.ctx);
+      await deliverToMailplus(dying(h.ctx));
+      assert.equal(h.mailplus.admin.contact(id)?.properties?.email, undefined, 'anonymized in Mail+');
+      await pollMailplus(h.ctx, 0);
+      assert.equal(await queued(h, QUEUE_TO_DATAVERSE), 0, 'the emptied record is not an edit');
+      await h.settle();
+      const row = h.dataverse.admin.getContact(id)!;
+      assert.ok(row.firstname && row.emailaddress1, 'the CRM contact keeps its data');
     } finally {
       await h.close();
     }
