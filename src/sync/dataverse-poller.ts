@@ -123,7 +123,10 @@ async function enqueuePage(
         continue;
       }
       const message = rejectedOr(row.contactid, () =>
-        messageFor(ctx, row, states.get(row.contactid)!, members),
+        messageFor(ctx, row, states.get(row.contactid)!, {
+          members,
+          adopted: match?.existing.has(row.contactid),
+        }),
       );
       if (message) out.push(item(ctx, message));
     }
@@ -163,7 +166,7 @@ function messageFor(
   ctx: SyncContext,
   row: ContactRow,
   state: ContactState,
-  members: ReadonlySet<string> | undefined,
+  { members, adopted }: { members?: ReadonlySet<string>; adopted?: boolean },
 ): MailplusMessage | null {
   const { mapper } = ctx;
   if (!mapper.inScope(row, members)) {
@@ -183,9 +186,12 @@ function messageFor(
     return null;
   }
   const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
+  // Nothing agreed yet: koppel has never seen this contact in Mail+ (its first write is queued, was
+  // rejected, or was written but not recorded before a crash), so this write is a create: insert-only.
+  // A contact matched to an existing Mail+ contact is not created.
+  const create = Object.keys(state.synced).length === 0 && !adopted;
   // Recorded with the message, in the same transaction: were it recorded only after the Mail+ write,
   // a crash in between would leave the contact unlinked and lose the person's changes made in Mail+.
-  const create = !state.inMailplus;
   state.inMailplus = true;
   return create
     ? { op: 'upsert', contactId: row.contactid, fields, create: true }

@@ -43,7 +43,7 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     else if (payload.op === 'remove')
       outcomes[index] = await remove(ctx, payload.contactId, mailplusId, payload.reason);
     else {
-      const written = writable(ctx, payload.fields, states.get(payload.contactId)!);
+      const written = writable(ctx, payload, states.get(payload.contactId)!);
       if (written) {
         const create = payload.create === true;
         upserts.push({ index, contactId: payload.contactId, mailplusId, written, create });
@@ -55,23 +55,27 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
   return messages.length;
 }
 
-/** Drops fields the owner rule gives to Mail+, and never switches on a permission the person withdrew. */
+/**
+ * Drops fields the owner rule gives to Mail+, and permissions koppel may not switch on: one the person
+ * withdrew, and any outside an insert-only create that is not a change of an agreed value (Dataverse
+ * giving consent later). Without an agreed value koppel does not know what the person has in Mail+
+ * now: a contact matched at the first load, or one whose first write a crash left unrecorded.
+ */
 function writable(
   ctx: SyncContext,
-  fields: Record<string, FieldChange>,
+  message: Extract<MailplusMessage, { op: 'upsert' }>,
   state: ContactState,
 ): Record<string, FieldChange> | null {
   const written: Record<string, FieldChange> = {};
-  for (const [key, change] of Object.entries(fields)) {
+  for (const [key, change] of Object.entries(message.fields)) {
     if (!mayWrite(key, change, 'dataverse', state, ctx.mapper)) {
       ctx.stats.conflictsResolved++;
       continue;
     }
-    if (
-      switchesOn(ctx, key, change) &&
-      (state.optedOut || state.withdrawnBits.includes(ctx.mapper.permissionBit(key)!))
-    )
-      continue;
+    if (switchesOn(ctx, key, change)) {
+      const withdrawn = state.optedOut || state.withdrawnBits.includes(ctx.mapper.permissionBit(key)!);
+      if (withdrawn || (!message.create && change.base === null)) continue;
+    }
     written[key] = change;
   }
   return Object.keys(written).length > 0 ? written : null;

@@ -158,6 +158,33 @@ describe('sync across a crash between a remote write and its record', () => {
     }
   });
 
+  it('does not re-subscribe someone when a first write is enqueued again before it was recorded', async () => {
+    const h = await startSyncHarness({ contacts: 10 });
+    try {
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      // The contacts are read again (a resumed first load, a resync) before that write was recorded.
+      await h.ctx.checkpoints.clear(TENANT, 'dataverse');
+      await pollDataverse(h.ctx);
+      const id = h.dataverse.admin.listContacts()[5]!.contactid as string;
+      h.mailplus.admin.unsubscribe(id, 1);
+      await sleep(LEASE_MS * 2);
+      // Both writes are delivered before koppel has read the unsubscribe.
+      while ((await deliverToMailplus(h.ctx)) > 0);
+      assert.equal(newsletter(h, id), false, 'neither write switched the permission on again');
+      await h.settle();
+      assert.equal(newsletter(h, id), false);
+      assert.equal(
+        h.dataverse.admin.getContact(id)!.donotbulkemail,
+        true,
+        'the unsubscribe reached Dataverse',
+      );
+      assert.equal(h.mailplus.admin.contacts().length, 10);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('reads the unsubscribes made while a first load was killed, whenever the next worker starts', async () => {
     const h = await startSyncHarness({ contacts: 10 });
     try {
