@@ -108,6 +108,7 @@ function merge(target: Record<string, unknown>, values: Record<string, unknown>)
  * next read of Mail+ tells what the permission is now.
  */
 async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outcome[]): Promise<void> {
+  if (upserts.length === 0) return;
   const results = new Map<number, BatchOutcome>();
   const creates = upserts.filter((u) => u.create);
   const updates = upserts.filter((u) => !u.create);
