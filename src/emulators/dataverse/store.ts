@@ -33,6 +33,7 @@ export class DataverseStore {
   /** How many synthetic people were seeded, so a later seed continues with new people. */
   seededPeople = 0;
   #version: number;
+  readonly #accountByName = new Map<string, string>();
   #undo: Array<() => void> | null = null;
   readonly #clock: Clock;
   readonly #random: Random;
@@ -85,11 +86,13 @@ export class DataverseStore {
     return true;
   }
 
+  /** The account with this name, created when new. By name in a map: seeding a million contacts. */
   addAccount(name: string): string {
-    const existing = [...this.accounts.values()].find((a) => a.name === name);
-    if (existing) return existing.accountid;
+    const existing = this.#accountByName.get(name);
+    if (existing) return existing;
     const accountid = this.newId();
     this.accounts.set(accountid, { accountid, name });
+    this.#accountByName.set(name, accountid);
     return accountid;
   }
 
