@@ -69,16 +69,23 @@ function readCurrent(
   const keyOf = (row: Row) => [...options.orderBy.map((o) => row[o.column] ?? null), row.contactid];
   const compare = (a: unknown[], b: unknown[]) => compareKeys(a, b, options.orderBy);
   const after = cursor ? (cursor.tracking ? cursor.after.slice(1) : cursor.after) : null;
-  const rows = [...ctx.store.contacts.values()]
-    .filter((row) => collection.includes(row) && (!options.filter || evaluate(options.filter, row)))
-    .filter((row) => !after || compare(keyOf(row), after) > 0)
-    .sort((a, b) => compare(keyOf(a), keyOf(b)));
+  const matches = (row: Row) =>
+    collection.includes(row) && (!options.filter || evaluate(options.filter, row));
   const limit =
     prefs.maxPageSize ?? (options.top !== null ? Math.min(options.top, MAX_PAGE_SIZE) : MAX_PAGE_SIZE);
-  const served = rows.slice(0, limit);
+  const { served, beyond } =
+    options.orderBy.length === 0
+      ? inIdOrder(ctx, matches, after?.[0] as string | undefined, limit)
+      : sorted(
+          ctx,
+          matches,
+          (row) => !after || compare(keyOf(row), after) > 0,
+          (a, b) => compare(keyOf(a), keyOf(b)),
+          limit,
+        );
   const value = served.map((row) => project(row, options.select, prefs.annotations, ctx.store));
   const link = `${ctx.apiBase}${collection.path}?${options.baseQuery}`;
-  const more = rows.length > limit && (prefs.maxPageSize !== null || options.top === null);
+  const more = beyond && (prefs.maxPageSize !== null || options.top === null);
   if (more) {
     const last = keyOf(served.at(-1)!);
     const page = cursor ? cursor.page + 1 : 1;
@@ -87,6 +94,54 @@ function readCurrent(
   }
   if (!tracking) return { value };
   return { value, deltaLink: deltaLinkFor(options, ctx, snapshot) };
+}
+
+interface Slice {
+  served: Row[];
+  /** Whether more matching rows follow the served ones. */
+  beyond: boolean;
+}
+
+/** Without $orderby rows come in contactid order: walk the store's id order from the cursor on. */
+function inIdOrder(
+  ctx: EmulatorContext,
+  matches: (row: Row) => boolean,
+  after: string | undefined,
+  limit: number,
+): Slice {
+  const ids = ctx.store.idsInOrder();
+  const served: Row[] = [];
+  for (let i = after === undefined ? 0 : upperBound(ids, after); i < ids.length; i++) {
+    const row = ctx.store.contacts.get(ids[i]!)!;
+    if (!matches(row)) continue;
+    if (served.length === limit) return { served, beyond: true };
+    served.push(row);
+  }
+  return { served, beyond: false };
+}
+
+/** The first index whose id sorts after `after`. */
+function upperBound(ids: readonly string[], after: string): number {
+  const key = after.toLowerCase();
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]!.toLowerCase() <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sorted(
+  ctx: EmulatorContext,
+  matches: (row: Row) => boolean,
+  afterCursor: (row: Row) => boolean,
+  order: (a: Row, b: Row) => number,
+  limit: number,
+): Slice {
+  const rows = [...ctx.store.contacts.values()].filter((row) => matches(row) && afterCursor(row)).sort(order);
+  return { served: rows.slice(0, limit), beyond: rows.length > limit };
 }
 
 function readDelta(options: QueryOptions, prefs: Preferences, ctx: EmulatorContext): Page {
