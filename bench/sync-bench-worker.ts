@@ -27,7 +27,7 @@ export interface SetupArg {
   dataverse: EmulatorInfo;
   mailplus: EmulatorInfo;
   mailplusOverlapMs: number;
-  /** What-if: the Mail+ updates-feed page size (koppel uses the connector default, 100). */
+  /** What-if: the Mail+ updates-feed page size (koppel's engine uses 1000). */
   feedPageSize?: number;
 }
 

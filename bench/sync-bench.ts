@@ -33,7 +33,7 @@ const HELP = `Usage: npm run bench:sync -- [options]
   --cpu-prof <dir>        write a V8 CPU profile of koppel during the initial load into <dir>
   --heap-snapshot <dir>   write a heap snapshot of the koppel process after the load into <dir>
   --skip-live             only the load, the echo reads and the idle round
-  --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel's default is 100; emulator max 1000)
+  --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel's engine uses 1000, the emulator's maximum)
   --node-flags=<flags>    node flags for the koppel process; default the heap cap bin/koppel.js uses
   --tsx                   run koppel under tsx instead of bundled to plain JS (tsx adds ~60 MiB of RSS)
   -h, --help`;
@@ -82,7 +82,7 @@ const lagMs = int('mailplus-lag', opts['mailplus-lag']!, 0);
 
 const DV_PAGE = 5000;
 const MP_BULK = 100;
-const MP_FEED_PAGE = opts['feed-page-size'] ? int('feed-page-size', opts['feed-page-size']) : 100;
+const MP_FEED_PAGE = opts['feed-page-size'] ? int('feed-page-size', opts['feed-page-size']) : 1000;
 const RSS_LIMIT_MIB = 256;
 const RATE_TARGET = 2000;
 const CALLS_FACTOR = 1.05;

@@ -89,14 +89,16 @@ export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<MailplusContact> {
-    const { fromMs, toMs, pageSize, seen } = this.#plan;
+    const { fromMs, toMs, pageSize, seen, nextFromMs } = this.#plan;
     let after: number | undefined;
     do {
       const page = await this.#client.updatesPage({ fromMs, toMs, pageSize, after });
       for (const contact of page.contacts) {
         const key = `${contact.externalId}@${contact.lastChanged ?? 0}`;
         if (seen.has(key)) continue;
-        seen.add(key);
+        // Only what the next window can return again is remembered: a pass over a million changes
+        // (the read-back of a first load) must not hold a key for each.
+        if ((contact.lastChanged ?? 0) >= nextFromMs) seen.add(key);
         yield contact;
       }
       const next = page.paging?.after;
