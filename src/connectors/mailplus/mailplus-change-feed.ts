@@ -20,6 +20,8 @@ export interface ChangeFeedCheckpoint {
 export interface ChangeFeedOptions {
   /** Must exceed the service's visibility lag plus clock skew; default 10 minutes. */
   overlapMs?: number;
+  /** At most this many changes are remembered for the next window; default 10,000. */
+  rememberAtMost?: number;
   /** Contacts per page; default 100. */
   pageSize?: number;
   clock?: Clock;
@@ -30,10 +32,12 @@ export class MailplusChangeFeed {
   readonly #overlapMs: number;
   readonly #pageSize: number;
   readonly #clock: Clock;
+  readonly #rememberAtMost: number;
 
   constructor(client: MailplusClient, options: ChangeFeedOptions = {}) {
     this.#client = client;
     this.#overlapMs = options.overlapMs ?? 10 * 60_000;
+    this.#rememberAtMost = options.rememberAtMost ?? 10_000;
     this.#pageSize = options.pageSize ?? 100;
     this.#clock = options.clock ?? systemClock;
   }
@@ -53,6 +57,7 @@ export class MailplusChangeFeed {
       pageSize: this.#pageSize,
       seen: new Set(checkpoint.seen),
       nextFromMs: toMs - this.#overlapMs,
+      rememberAtMost: this.#rememberAtMost,
     });
   }
 }
@@ -64,6 +69,12 @@ interface PassPlan {
   seen: Set<string>;
   /** Where the next window will start; changes before it cannot come back, so they are forgotten. */
   nextFromMs: number;
+  /**
+   * A cap on what is remembered: the overlap after a large load can hold hundreds of thousands of
+   * changes. One not remembered is yielded again by the next window, where the sync drops it as an
+   * echo (its hash is already agreed): a little work, never a lost or doubled change.
+   */
+  rememberAtMost: number;
 }
 
 export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
@@ -83,13 +94,21 @@ export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
   /** Only meaningful once iteration has finished; persist it after the changes are durably queued. */
   get checkpoint(): ChangeFeedCheckpoint {
     if (!this.#done) throw new Error('The change feed window has not been read to the end yet');
-    const { seen, nextFromMs, toMs } = this.#plan;
-    const kept = [...seen].filter((key) => Number(key.slice(key.lastIndexOf('@') + 1)) >= nextFromMs);
+    const { seen, nextFromMs, toMs, rememberAtMost } = this.#plan;
+    const kept = [...seen]
+      .map((key) => ({ key, at: Number(key.slice(key.lastIndexOf('@') + 1)) }))
+      .filter(({ at }) => at >= nextFromMs)
+      .sort((a, b) => b.at - a.at)
+      .slice(0, rememberAtMost)
+      .map(({ key }) => key);
     return { until: toMs, seen: kept };
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<MailplusContact> {
-    const { fromMs, toMs, pageSize, seen, nextFromMs } = this.#plan;
+    const { fromMs, toMs, pageSize, seen, nextFromMs, rememberAtMost } = this.#plan;
+    // The newest changes of this pass, in a ring: older ones make room (the set stays bounded).
+    const ring: string[] = [];
+    let remembered = 0;
     let after: number | undefined;
     do {
       const page = await this.#client.updatesPage({ fromMs, toMs, pageSize, after });
@@ -98,7 +117,12 @@ export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
         if (seen.has(key)) continue;
         // Only what the next window can return again is remembered: a pass over a million changes
         // (the read-back of a first load) must not hold a key for each.
-        if ((contact.lastChanged ?? 0) >= nextFromMs) seen.add(key);
+        if ((contact.lastChanged ?? 0) >= nextFromMs && rememberAtMost > 0) {
+          const slot = remembered++ % rememberAtMost;
+          if (ring[slot] !== undefined) seen.delete(ring[slot]);
+          ring[slot] = key;
+          seen.add(key);
+        }
         yield contact;
       }
       const next = page.paging?.after;

@@ -110,6 +110,27 @@ describe('updates feed read through overlapping windows', () => {
     assert.deepEqual(third.checkpoint.seen, [], 'entries older than the next window start are dropped');
   });
 
+  it('remembers at most a set number of changes for the next window; the rest come again', async () => {
+    for (let i = 0; i < 12; i++) await writeAt(T0 + 1000 + i, `bulk-${i}`);
+    clock.set(T0 + 5000);
+    const feed = new MailplusChangeFeed(pair.client, { clock, overlapMs: 60_000, rememberAtMost: 5 });
+    const first = feed.read(MailplusChangeFeed.startingAt(T0));
+    assert.equal((await drain(first)).length, 12);
+    assert.equal(first.checkpoint.seen.length, 5, 'capped');
+    assert.deepEqual(
+      first.checkpoint.seen,
+      [11, 10, 9, 8, 7].map((i) => `bulk-${i}@${T0 + 1000 + i}`),
+      'the newest are kept',
+    );
+    clock.set(T0 + 6000);
+    const again = await drain(feed.read(first.checkpoint));
+    assert.deepEqual(
+      again.sort(),
+      Array.from({ length: 7 }, (_, i) => `bulk-${i}`).sort(),
+      'the others are yielded again',
+    );
+  });
+
   it('sees changes made by a person or marketer in Mail+, not only API writes', async () => {
     await writeAt(T0 + 1000, 'by-hand');
     clock.set(T0 + 5000);
