@@ -37,7 +37,7 @@ export async function syncRound(
     }
   })();
   // Both settle before the round ends or fails: a read left running would race the next round's.
-  const [dv] = await settled(read, initial ? deliver(ctx, counts, () => reading, options.maxBatches) : null);
+  const dv = await afterBoth(read, initial ? deliver(ctx, counts, () => reading, options.maxBatches) : null);
   const mp = await pollMailplus(ctx, options.mailplusFrom);
   await deliver(ctx, counts, () => false, options.maxBatches);
   return {
@@ -48,11 +48,12 @@ export async function syncRound(
   };
 }
 
-async function settled<T>(first: Promise<T>, second: Promise<unknown> | null): Promise<[T]> {
-  const [a, b] = await Promise.allSettled([first, second]);
+/** `main`'s value once both have settled; the first failure if either failed. */
+async function afterBoth<T>(main: Promise<T>, other: Promise<unknown> | null): Promise<T> {
+  const [a, b] = await Promise.allSettled([main, other]);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
-  return [a.value];
+  return a.value;
 }
 
 /** Delivers until both queues are empty and `more()` says nothing else is coming. */
