@@ -20,7 +20,10 @@ export interface PollResult {
  * contact for Mail+. The delta link is stored only after every page before it is durably enqueued, so
  * a crash re-reads (and the hashes drop what was already enqueued) instead of losing changes.
  */
-export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
+export async function pollDataverse(
+  ctx: SyncContext,
+  options: { beforeNextPage?: () => Promise<void> } = {},
+): Promise<PollResult> {
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
@@ -53,6 +56,7 @@ export async function pollDataverse(ctx: SyncContext): Promise<PollResult> {
           await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
           await dropMailplusIndex(ctx);
         }
+        await options.beforeNextPage?.();
       }
       if (members) {
         result.enqueued += await reconcileListScope(

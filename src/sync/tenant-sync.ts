@@ -14,6 +14,9 @@ export interface RoundResult {
 
 /** Mail+ bulk calls kept in flight; the queue still hands out one message per contact at a time. */
 const MAILPLUS_IN_FLIGHT = 2;
+/** Messages of a first load that may wait for Mail+ before the next Dataverse page is read. */
+const MAX_BACKLOG = 20_000;
+const BACKLOG_WAIT_MS = 60_000;
 
 /**
  * One round of a tenant's two-way sync: read both change feeds, then deliver what is ready. Live, both
@@ -23,21 +26,37 @@ const MAILPLUS_IN_FLIGHT = 2;
  */
 export async function syncRound(
   ctx: SyncContext,
-  options: { mailplusFrom: number; maxBatches?: number },
+  options: { mailplusFrom: number; maxBatches?: number; maxBacklog?: number },
 ): Promise<RoundResult> {
   await fixFeedStart(ctx, options.mailplusFrom);
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
   const counts = { toMailplus: 0, toDataverse: 0 };
   let reading = true;
+  let delivering = initial;
+  // During a first load Dataverse is read faster than Mail+ takes writes: the reader waits while
+  // more than MAX_BACKLOG of its messages are undelivered, so personal data spend seconds in the
+  // queue, not the whole load. At most BACKLOG_WAIT_MS per page: with Mail+ down the load goes on.
+  const enqueuedBefore = ctx.stats.enqueuedToMailplus;
+  const backlog = () => ctx.stats.enqueuedToMailplus - enqueuedBefore - counts.toMailplus;
+  const beforeNextPage = async () => {
+    const until = ctx.clock.now() + BACKLOG_WAIT_MS;
+    const max = options.maxBacklog ?? MAX_BACKLOG;
+    while (delivering && backlog() > max && ctx.clock.now() < until) await sleep(20);
+  };
   const read = (async () => {
     try {
-      return await pollDataverse(ctx);
+      return await pollDataverse(ctx, initial ? { beforeNextPage } : {});
     } finally {
       reading = false;
     }
   })();
+  const delivery = initial
+    ? deliver(ctx, counts, () => reading, Number.POSITIVE_INFINITY).finally(() => {
+        delivering = false;
+      })
+    : null;
   // Both settle before the round ends or fails: a read left running would race the next round's.
-  const dv = await afterBoth(read, initial ? deliver(ctx, counts, () => reading, options.maxBatches) : null);
+  const dv = await afterBoth(read, delivery);
   const mp = await pollMailplus(ctx, options.mailplusFrom);
   await deliver(ctx, counts, () => false, options.maxBatches);
   return {
