@@ -12,7 +12,7 @@ import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
 import { syncRound } from '../../src/sync/tenant-sync.js';
-import { permission, type SyncHarness, startSyncHarness, TENANT } from './sync-harness.js';
+import { pendingMessages, permission, type SyncHarness, TENANT, withSyncHarness } from './sync-harness.js';
 
 /**
  * The moments a SIGKILL can hit that matter most, made deterministic: each remote write below reaches
@@ -61,11 +61,6 @@ function dying(ctx: SyncContext): SyncContext {
   };
 }
 
-async function queued(h: SyncHarness, queue: string): Promise<number> {
-  const stats = await h.t.app.queue.stats();
-  return stats.filter((s) => s.queue === queue).reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
-}
-
 const newsletter = (h: SyncHarness, id: string) => permission(h, id, 1);
 
 /** Once the sync settles: still unsubscribed in Mail+, "do not bulk e-mail" in Dataverse, nobody doubled. */
@@ -77,9 +72,8 @@ async function settlesUnsubscribed(h: SyncHarness, id: string): Promise<void> {
 }
 
 describe('sync across a crash between a remote write and its record', () => {
-  it('does not carry a Mail+ write back over a newer Dataverse edit', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('does not carry a Mail+ write back over a newer Dataverse edit', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await h.settle();
       const id = h.dataverse.admin.listContacts()[0]!.contactid as string;
       h.dataverse.admin.updateContact(id, { jobtitle: 'Inkoper' });
@@ -88,19 +82,19 @@ describe('sync across a crash between a remote write and its record', () => {
       assert.equal(h.mailplus.admin.contact(id)!.properties!.jobTitle, 'Inkoper', 'the write reached Mail+');
       h.dataverse.admin.updateContact(id, { jobtitle: 'Hoofd inkoop' });
       await pollMailplus(h.ctx, 0);
-      assert.equal(await queued(h, QUEUE_TO_DATAVERSE), 0, "koppel's own write is not an edit made in Mail+");
+      assert.equal(
+        await pendingMessages(h.t, QUEUE_TO_DATAVERSE),
+        0,
+        "koppel's own write is not an edit made in Mail+",
+      );
       await sleep(LEASE_MS * 2);
       await h.settle();
       assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Hoofd inkoop');
       assert.equal(h.mailplus.admin.contact(id)!.properties!.jobTitle, 'Hoofd inkoop');
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('does not carry a Dataverse write back over a newer Mail+ edit', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('does not carry a Dataverse write back over a newer Mail+ edit', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await h.settle();
       const id = h.dataverse.admin.listContacts()[1]!.contactid as string;
       h.mailplus.admin.edit(id, { city: 'Gent' });
@@ -110,21 +104,17 @@ describe('sync across a crash between a remote write and its record', () => {
       h.mailplus.admin.edit(id, { city: 'Brugge' });
       await pollDataverse(h.ctx);
       assert.equal(
-        await queued(h, QUEUE_TO_MAILPLUS),
+        await pendingMessages(h.t, QUEUE_TO_MAILPLUS),
         0,
         "koppel's own write is not an edit made in Dataverse",
       );
       await h.settle();
       assert.equal(h.mailplus.admin.contact(id)!.properties!.city, 'Brugge');
       assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Brugge');
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('does not take an anonymized Mail+ record for edits when a removal was not recorded', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('does not take an anonymized Mail+ record for edits when a removal was not recorded', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await h.settle();
       const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
       h.dataverse.admin.updateContact(id, { statecode: 1, statuscode: 2 });
@@ -132,18 +122,14 @@ describe('sync across a crash between a remote write and its record', () => {
       await deliverToMailplus(dying(h.ctx));
       assert.equal(h.mailplus.admin.contact(id)?.properties?.email, undefined, 'anonymized in Mail+');
       await pollMailplus(h.ctx, 0);
-      assert.equal(await queued(h, QUEUE_TO_DATAVERSE), 0, 'the emptied record is not an edit');
+      assert.equal(await pendingMessages(h.t, QUEUE_TO_DATAVERSE), 0, 'the emptied record is not an edit');
       await h.settle();
       const row = h.dataverse.admin.getContact(id)!;
       assert.ok(row.firstname && row.emailaddress1, 'the CRM contact keeps its data');
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('does not re-subscribe someone who unsubscribed before a first write was delivered again', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('does not re-subscribe someone who unsubscribed before a first write was delivered again', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await pollDataverse(h.ctx);
       await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
       const id = h.dataverse.admin.listContacts()[2]!.contactid as string;
@@ -154,14 +140,10 @@ describe('sync across a crash between a remote write and its record', () => {
       assert.equal(await deliverToMailplus(h.ctx), 10);
       assert.equal(newsletter(h, id), false, 'the redelivered first write kept the unsubscribe');
       await settlesUnsubscribed(h, id);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('does not re-subscribe someone when a first write is enqueued again before it was recorded', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('does not re-subscribe someone when a first write is enqueued again before it was recorded', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await pollDataverse(h.ctx);
       await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
       // The contacts are read again (a resumed first load, a resync) before that write was recorded.
@@ -174,14 +156,10 @@ describe('sync across a crash between a remote write and its record', () => {
       while ((await deliverToMailplus(h.ctx)) > 0);
       assert.equal(newsletter(h, id), false, 'neither write switched the permission on again');
       await settlesUnsubscribed(h, id);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('reads the unsubscribes made while a first load was killed, whenever the next worker starts', async () => {
-    const h = await startSyncHarness({ contacts: 10 });
-    try {
+  it('reads the unsubscribes made while a first load was killed, whenever the next worker starts', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
       await assert.rejects(syncRound(dying(h.ctx), { mailplusFrom: Date.now() }), /killed/);
       const id = h.dataverse.admin.listContacts()[3]!.contactid as string;
       h.mailplus.admin.unsubscribe(id, 1);
@@ -205,8 +183,5 @@ describe('sync across a crash between a remote write and its record', () => {
         'the unsubscribe reached Dataverse',
       );
       assert.equal(newsletter(h, id), false);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });

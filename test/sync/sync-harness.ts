@@ -33,9 +33,9 @@ export interface SyncHarness {
  * the emulators stamp changes with the wall clock, so the Mail+ feed lag is set to 0 and the overlap
  * kept short.
  */
-export async function startSyncHarness(
-  options: { contacts?: number; backend?: Backend; faults?: FaultRates } = {},
-): Promise<SyncHarness> {
+type HarnessOptions = { contacts?: number; backend?: Backend; faults?: FaultRates };
+
+export async function startSyncHarness(options: HarnessOptions = {}): Promise<SyncHarness> {
   const dataverse = await startDataverseEmulator({ seedContacts: options.contacts ?? 20, randomSeed: 11 });
   const mailplus = await startMailplusEmulator({ randomSeed: 11, updatesLagMs: 0 });
   // Short backoff: messages abandoned after an injected fault come back quickly in real time.
@@ -120,7 +120,23 @@ export function permission(h: SyncHarness, id: string, bit: number): boolean | u
   return permissions?.find((p) => p.bit === bit)?.enabled;
 }
 
-async function pendingMessages(t: TestApp): Promise<number> {
+/** Runs `test` on a fresh harness and closes it (with its personal-data check) whatever happens. */
+export async function withSyncHarness(
+  options: HarnessOptions,
+  test: (h: SyncHarness) => Promise<void>,
+): Promise<void> {
+  const h = await startSyncHarness(options);
+  try {
+    await test(h);
+  } finally {
+    await h.close();
+  }
+}
+
+/** Messages not yet settled (ready, scheduled or in flight), in one queue or in all. */
+export async function pendingMessages(t: TestApp, queue?: string): Promise<number> {
   const stats = await t.app.queue.stats();
-  return stats.reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
+  return stats
+    .filter((s) => queue === undefined || s.queue === queue)
+    .reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
 }

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
-import { startSyncHarness, TENANT } from './sync-harness.js';
+import { TENANT, withSyncHarness } from './sync-harness.js';
 
 describe('records the other side rejects', () => {
-  it('are dead-lettered with a reason that names the field, while every other record flows', async () => {
-    const h = await startSyncHarness({ contacts: 12 });
-    try {
+  it('are dead-lettered with a reason that names the field, while every other record flows', () =>
+    withSyncHarness({ contacts: 12 }, async (h) => {
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       h.dataverse.admin.updateContact(ids[0]!, { emailaddress1: 'geen-adres' });
       await h.settle();
@@ -20,14 +19,10 @@ describe('records the other side rejects', () => {
       assert.ok(!dead[0]!.description!.includes('geen-adres'), 'the reason names the field, never the value');
       const flowed = ids.slice(1).filter((id) => h.mailplus.admin.contact(id)?.properties?.email);
       assert.equal(flowed.length, 11, 'every other record arrived');
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it("are dead-lettered with Mail+'s reason when it refuses a property", async () => {
-    const h = await startSyncHarness({ contacts: 4 });
-    try {
+  it("are dead-lettered with Mail+'s reason when it refuses a property", () =>
+    withSyncHarness({ contacts: 4 }, async (h) => {
       // A mapping to a Mail+ property this account does not have: Mail+ refuses the records.
       await saveDefinitionForTenant(h.t.app, TENANT, {
         scope: { kind: 'all-active' },
@@ -42,14 +37,10 @@ describe('records the other side rejects', () => {
       const dead = await h.t.app.queue.listDeadLetters();
       assert.equal(dead.length, 4);
       for (const letter of dead) assert.match(letter.description!, /notitie/);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
-  it('dead-letters a Mail+ value too long for Dataverse, naming the field and the limit', async () => {
-    const h = await startSyncHarness({ contacts: 3 });
-    try {
+  it('dead-letters a Mail+ value too long for Dataverse, naming the field and the limit', () =>
+    withSyncHarness({ contacts: 3 }, async (h) => {
       await h.settle();
       const [id] = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       h.mailplus.admin.edit(id!, { lastName: 'Lang'.repeat(20) });
@@ -58,8 +49,5 @@ describe('records the other side rejects', () => {
       assert.equal(letter?.key, id);
       assert.match(letter!.description!, /lastname/);
       assert.match(letter!.description!, /50/);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });

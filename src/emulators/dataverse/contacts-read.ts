@@ -122,12 +122,11 @@ function inIdOrder(
 
 /** The first index whose id sorts after `after`. */
 function upperBound(ids: readonly string[], after: string): number {
-  const key = after.toLowerCase();
   let lo = 0;
   let hi = ids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ids[mid]!.toLowerCase() <= key) lo = mid + 1;
+    if (compareNonNull(ids[mid]!, after) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -1,4 +1,5 @@
 import type { Clock, Random } from '../../clock.js';
+import { compareNonNull } from './odata-filter.js';
 
 export type Row = Record<string, unknown>;
 
@@ -76,11 +77,11 @@ export class DataverseStore {
   }
 
   /**
-   * Contact ids in the order of an `$orderby`-less read (contactid ascending, case-insensitive as the
-   * emulator compares strings), kept between pages so paging a million contacts is not a sort per page.
+   * Contact ids in the order of an `$orderby`-less read (contactid ascending, compared as `$orderby`
+   * compares strings), kept between pages so paging a million contacts is not a sort per page.
    */
   idsInOrder(): readonly string[] {
-    this.#ordered ??= [...this.contacts.keys()].sort(compareIds);
+    this.#ordered ??= [...this.contacts.keys()].sort(compareNonNull);
     return this.#ordered;
   }
 
@@ -144,9 +145,4 @@ export class DataverseStore {
   #record(step: () => void): void {
     this.#undo?.push(step);
   }
-}
-
-function compareIds(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  return x < y ? -1 : x > y ? 1 : 0;
 }
