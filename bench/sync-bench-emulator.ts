@@ -85,6 +85,15 @@ if (kind === 'dataverse') {
       return { total: c.total, byRoute: c.byRoute };
     },
     reset: () => emulator.admin.resetRequests(),
+    /** The pageSize values koppel asked of the updates feed since the last reset (log of 10,000). */
+    feedPageSizes: () => [
+      ...new Set(
+        emulator.admin
+          .requestLog()
+          .filter((r) => r.route === 'GET /contact/updates/list')
+          .map((r) => Number(r.query.find(([name]) => name === 'pageSize')?.[1])),
+      ),
+    ],
     size: () => emulator.admin.contacts().length,
     /** firstName and lastChanged of each contact, for telling when an edit arrived. */
     probe: (ids: string[]) =>

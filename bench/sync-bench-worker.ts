@@ -27,7 +27,7 @@ export interface SetupArg {
   dataverse: EmulatorInfo;
   mailplus: EmulatorInfo;
   mailplusOverlapMs: number;
-  /** What-if: the Mail+ updates-feed page size (koppel's engine uses 1000). */
+  /** What-if: a fixed Mail+ updates-feed page size (koppel's client asks 5000, smaller if refused). */
   feedPageSize?: number;
 }
 

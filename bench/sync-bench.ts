@@ -33,7 +33,7 @@ const HELP = `Usage: npm run bench:sync -- [options]
   --cpu-prof <dir>        write a V8 CPU profile of koppel during the initial load into <dir>
   --heap-snapshot <dir>   write a heap snapshot of the koppel process after the load into <dir>
   --skip-live             only the load, the echo reads and the idle round
-  --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel's engine uses 1000, the emulator's maximum)
+  --feed-page-size <n>    what-if: Mail+ updates-feed page size (koppel asks 5000 and steps down if refused)
   --node-flags=<flags>    node flags for the koppel process; default the heap cap bin/koppel.js uses
   --tsx                   run koppel under tsx instead of bundled to plain JS (tsx adds ~60 MiB of RSS)
   -h, --help`;
@@ -82,7 +82,6 @@ const lagMs = int('mailplus-lag', opts['mailplus-lag']!, 0);
 
 const DV_PAGE = 5000;
 const MP_BULK = 100;
-const MP_FEED_PAGE = opts['feed-page-size'] ? int('feed-page-size', opts['feed-page-size']) : 1000;
 const RSS_LIMIT_MIB = 256;
 const RATE_TARGET = 2000;
 const CALLS_FACTOR = 1.05;
@@ -177,6 +176,8 @@ interface RunFigures {
     writes: number;
     feedReadsDuringLoad: number;
     feedReadsAfterLoad: number;
+    /** The pageSize values koppel asked of the updates feed. */
+    feedPageSizes: number[];
   };
   settleRounds: RoundFigures[];
   idle: { dataverse: number; mailplus: number; routes: { dataverse: CallCounts; mailplus: CallCounts } }[];
@@ -241,7 +242,7 @@ async function runOnce(run: number): Promise<RunFigures> {
       dataverse: dvInfo,
       mailplus: mpInfo,
       mailplusOverlapMs: overlapMs,
-      feedPageSize: opts['feed-page-size'] ? MP_FEED_PAGE : undefined,
+      feedPageSize: opts['feed-page-size'] ? int('feed-page-size', opts['feed-page-size']) : undefined,
     };
     const { rssBytes: baseline } = await koppel<{ rssBytes: number }>('setup', setup);
 
@@ -252,6 +253,7 @@ async function runOnce(run: number): Promise<RunFigures> {
     const load = await koppel<PhaseFigures>('load', { profileDir: opts['cpu-prof'] });
     sampler.stop();
     const [dvLoad, mpLoad] = await Promise.all([dv<CallCounts>('counts'), mp<CallCounts>('counts')]);
+    const feedPageSizes = await mp<number[]>('feedPageSizes');
     if (opts['heap-snapshot']) await koppel('heapSnapshot', opts['heap-snapshot']);
     const inMailplus = await mp<number>('size');
     const written = Number(load.stats.writtenToMailplus);
@@ -270,6 +272,7 @@ async function runOnce(run: number): Promise<RunFigures> {
       if (r.mailplusRead === 0 && r.deliveredToMailplus === 0 && r.deliveredToDataverse === 0) break;
     }
     const [dvSettle, mpSettle] = await Promise.all([dv<CallCounts>('counts'), mp<CallCounts>('counts')]);
+    feedPageSizes.push(...(await mp<number[]>('feedPageSizes')));
 
     // 3. Idle rounds: nothing changed, and the last write is older than the feed overlap plus its lag.
     const idle: RunFigures['idle'] = [];
@@ -297,6 +300,7 @@ async function runOnce(run: number): Promise<RunFigures> {
         writes: sum(mpLoad, isBulk) + sum(mpSettle, isBulk),
         feedReadsDuringLoad: sum(mpLoad, isFeed),
         feedReadsAfterLoad: sum(mpSettle, isFeed),
+        feedPageSizes: [...new Set(feedPageSizes)],
       },
       settleRounds,
       idle,
@@ -455,7 +459,7 @@ function report(f: RunFigures, all: RunFigures[]): void {
       `${f.mailplus.minimumWrites} of ${MP_BULK}) + ${f.mailplus.feedReadsDuringLoad} updates-feed reads`,
     `  Mail+ echoes:    the updates feed returned koppel's own writes: ${mpFeed} feed reads in all ` +
       `(${f.mailplus.feedReadsDuringLoad} during, ${f.mailplus.feedReadsAfterLoad} in the ${f.settleRounds.length} rounds after; ` +
-      `page size ${MP_FEED_PAGE}), i.e. +${round((mpFeed / f.mailplus.minimumWrites) * 100, 0)} % on the writes`,
+      `page size ${f.mailplus.feedPageSizes.join(', ')}), i.e. +${round((mpFeed / f.mailplus.minimumWrites) * 100, 0)} % on the writes`,
     `  peak RSS of koppel: ${f.memory.peakRssMiB} MiB${spread((r) => r.memory.peakRssMiB, ' MiB')} ` +
       `(after setup ${f.memory.baselineRssMiB} MiB; at the peak ${JSON.stringify(f.memory.atPeakMiB)}; ` +
       `heap used after the load ${f.memory.heapUsedAfterLoadMiB} MiB; ` +
@@ -507,7 +511,7 @@ async function main(): Promise<void> {
           mailplusUpdatesLagMs: lagMs,
           koppelRunsUnder: opts.tsx ? 'tsx' : 'node (esbuild bundle)',
           koppelNodeFlags: opts['node-flags'],
-          mailplusFeedPageSize: MP_FEED_PAGE,
+          mailplusFeedPageSize: opts['feed-page-size'] ?? 'adaptive (5000 first)',
         },
         ...chosen,
         targets: targets(chosen),

@@ -99,12 +99,15 @@ export class SyncEngine {
     const mailplusClient = mailplusClientFor(settings.mailplus, {
       throttles: this.#throttles,
       clock: options.clock,
+      onUpdatesPageRefused: (refused, next) =>
+        options.log.warn(
+          { event: 'mailplus.page-size-refused', tenant: tenantId, refused, next },
+          'Mail+ refused the updates page size; reading smaller pages',
+        ),
     });
     const connector = new MailplusConnector(mailplusClient, {
       overlapMs: options.mailplusOverlapMs,
       clock: options.clock,
-      // The largest page the updates feed serves: after a load, its echoes cost a tenth of the calls.
-      pageSize: 1000,
     });
     const ctx: SyncContext = {
       tenantId,

@@ -17,6 +17,8 @@ export interface ConnectDeps {
   random?: Random;
   /** Attempts per request; test-connection uses 1 to answer at once. */
   maxAttempts?: number;
+  /** Mail+ refused an updates page size; the client asks the next smaller one from now on. */
+  onUpdatesPageRefused?: (refused: number, next: number) => void;
 }
 
 function readCa(caFile: string | undefined, field: string): string | undefined {
@@ -64,5 +66,6 @@ export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): Mailp
     retry: deps.maxAttempts ? { maxAttempts: deps.maxAttempts } : undefined,
     clock: deps.clock,
     random: deps.random,
+    onUpdatesPageRefused: deps.onUpdatesPageRefused,
   });
 }

@@ -22,7 +22,7 @@ export interface ChangeFeedOptions {
   overlapMs?: number;
   /** At most this many changes are remembered for the next window; default 10,000. */
   rememberAtMost?: number;
-  /** Contacts per page; default 100. */
+  /** Contacts per page; default the client's (the largest the service accepts). */
   pageSize?: number;
   clock?: Clock;
 }
@@ -30,7 +30,7 @@ export interface ChangeFeedOptions {
 export class MailplusChangeFeed {
   readonly #client: MailplusClient;
   readonly #overlapMs: number;
-  readonly #pageSize: number;
+  readonly #pageSize: number | undefined;
   readonly #clock: Clock;
   readonly #rememberAtMost: number;
 
@@ -38,7 +38,7 @@ export class MailplusChangeFeed {
     this.#client = client;
     this.#overlapMs = options.overlapMs ?? 10 * 60_000;
     this.#rememberAtMost = options.rememberAtMost ?? 10_000;
-    this.#pageSize = options.pageSize ?? 100;
+    this.#pageSize = options.pageSize;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -65,7 +65,7 @@ export class MailplusChangeFeed {
 interface PassPlan {
   fromMs: number;
   toMs: number;
-  pageSize: number;
+  pageSize: number | undefined;
   seen: Set<string>;
   /** Where the next window will start; changes before it cannot come back, so they are forgotten. */
   nextFromMs: number;

@@ -13,7 +13,18 @@ import {
   propertySchema,
 } from './mailplus-types.js';
 
-export type MailplusClientOptions = MailplusHttpOptions;
+export type MailplusClientOptions = MailplusHttpOptions & {
+  /** Called when Mail+ refuses an updates page size and koppel steps down to the next one. */
+  onUpdatesPageRefused?: (refused: number, next: number) => void;
+};
+
+/**
+ * Page sizes koppel asks of `GET /contact/updates/list`, largest first. Mail+ documents no largest
+ * pageSize (only /contact/list's 100 is documented, spotler.md §1.12) and MailPlus's own connector
+ * asks for whole windows; reading back a load costs a call per page, so koppel starts at 5,000 and
+ * steps down when the service refuses.
+ */
+export const UPDATES_PAGE_SIZES = [5000, 2000, 1000, 500, 200, 100] as const;
 
 /** The outcome of one contact in a bulk write: every input contact gets exactly one. */
 export type ContactOutcome =
@@ -34,16 +45,26 @@ export interface UpdatesPageQuery {
   /** Epoch milliseconds; sent as ISO 8601. */
   fromMs: number;
   toMs: number;
-  pageSize: number;
+  /** Omitted: the largest size in UPDATES_PAGE_SIZES the service has not refused. */
+  pageSize?: number;
   after?: number;
 }
 
 /** The Mail+ REST calls koppel uses, one method per endpoint (spotler.md §1.4). */
 export class MailplusClient {
   readonly #http: MailplusHttp;
+  readonly #onUpdatesPageRefused: (refused: number, next: number) => void;
+  #updatesPageSize: number = UPDATES_PAGE_SIZES[0];
 
   constructor(options: MailplusClientOptions) {
-    this.#http = new MailplusHttp(options);
+    const { onUpdatesPageRefused, ...httpOptions } = options;
+    this.#http = new MailplusHttp(httpOptions);
+    this.#onUpdatesPageRefused = onUpdatesPageRefused ?? (() => {});
+  }
+
+  /** The page size the updates feed is read with now. */
+  get updatesPageSize(): number {
+    return this.#updatesPageSize;
   }
 
   async close(): Promise<void> {
@@ -133,8 +154,27 @@ export class MailplusClient {
     return matchOutcomes(contacts, addContactResponseSchema.array().parse(body));
   }
 
-  /** One page of `GET /contact/updates/list`; see MailplusChangeFeed for the windowed reader. */
+  /**
+   * One page of `GET /contact/updates/list`; see MailplusChangeFeed for the windowed reader. Without an
+   * explicit pageSize, a 400 answer is taken as a refused page size (koppel's dates are always valid):
+   * the next smaller size is asked, and kept for later pages; at 100 the 400 is thrown.
+   */
   async updatesPage(query: UpdatesPageQuery): Promise<ContactsResponse> {
+    if (query.pageSize !== undefined) return this.#updates(query, query.pageSize);
+    for (;;) {
+      const size = this.#updatesPageSize;
+      try {
+        return await this.#updates(query, size);
+      } catch (error) {
+        const next = UPDATES_PAGE_SIZES.find((smaller) => smaller < size);
+        if (!isBadRequest(error) || next === undefined) throw error;
+        this.#updatesPageSize = Math.min(this.#updatesPageSize, next);
+        this.#onUpdatesPageRefused(size, next);
+      }
+    }
+  }
+
+  async #updates(query: UpdatesPageQuery, pageSize: number): Promise<ContactsResponse> {
     const { body } = await this.#http.send({
       operation: 'GET /contact/updates/list',
       method: 'GET',
@@ -142,7 +182,7 @@ export class MailplusClient {
       query: {
         fromDate: new Date(query.fromMs).toISOString(),
         toDate: new Date(query.toMs).toISOString(),
-        pageSize: query.pageSize,
+        pageSize,
         after: query.after,
       },
     });
@@ -152,6 +192,10 @@ export class MailplusClient {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof PermanentError && error.detail.status === 404;
+}
+
+function isBadRequest(error: unknown): boolean {
+  return error instanceof PermanentError && error.detail.status === 400;
 }
 
 /** Results are matched by externalId (in order, for repeated ids); a missing result is retryable. */

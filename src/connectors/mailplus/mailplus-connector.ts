@@ -52,7 +52,7 @@ export class MailplusConnector {
    * Every contact in the account, a page at a time (the updates feed from the epoch to now), for
    * matching existing contacts before an initial load. Pages are not remembered, so memory stays flat.
    */
-  async *allContacts(now: number, pageSize = 1000): AsyncGenerator<MailplusContact[]> {
+  async *allContacts(now: number, pageSize?: number): AsyncGenerator<MailplusContact[]> {
     let after: number | undefined;
     do {
       const page = await this.#client.updatesPage({ fromMs: 0, toMs: now, pageSize, after });

@@ -20,7 +20,6 @@ export interface ApiRequest {
 }
 
 export const MAX_BULK = 100;
-const MAX_PAGE_SIZE = 1000;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 const notFound = () => errorReply(404, 'CONTACT_NOT_FOUND', 'Given contact not found');
@@ -101,8 +100,9 @@ function updates(store: ContactStore, request: ApiRequest): Reply {
   if (!ISO_DATE_TIME.test(fromDate)) return invalidParams('Invalid fromDate or no fromDate given');
   if (!ISO_DATE_TIME.test(toDate)) return invalidParams('Invalid toDate or no toDate given');
   const pageSize = Number(request.query.get('pageSize'));
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    return invalidParams(`Invalid pageSize or no pageSize given (1 to ${MAX_PAGE_SIZE})`);
+  const max = store.maxUpdatesPageSize;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > max) {
+    return invalidParams(`Invalid pageSize or no pageSize given (1 to ${max})`);
   }
   const after = Number(request.query.get('after') ?? 0);
   if (!Number.isInteger(after) || after < 0) return invalidParams('Invalid after');

@@ -47,13 +47,17 @@ export class ContactStore {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly changes: ChangeLog;
+  /** The largest pageSize `GET /contact/updates/list` serves. */
+  readonly maxUpdatesPageSize: number;
 
   constructor(options: {
     clock: Clock;
     random: Random;
     properties: readonly AccountProperty[];
     lagMs: number;
+    maxUpdatesPageSize: number;
   }) {
+    this.maxUpdatesPageSize = options.maxUpdatesPageSize;
     this.#clock = options.clock;
     this.#random = options.random;
     this.#properties = new Map(options.properties.map((p) => [p.name, p]));

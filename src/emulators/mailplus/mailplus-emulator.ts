@@ -36,6 +36,11 @@ export interface MailplusEmulatorOptions {
   properties?: readonly AccountProperty[];
   /** How long a change takes to show in the updates feed; default 2000 ms (see change-log.ts). */
   updatesLagMs?: number;
+  /**
+   * The largest pageSize the updates feed serves; default 10,000. The specification documents no
+   * maximum; a finite one here keeps a client honest about paging and lets tests make it refuse.
+   */
+  maxUpdatesPageSize?: number;
   /** Accepted OAuth timestamp skew; default 300 s. */
   maxClockSkewSeconds?: number;
 }
@@ -69,6 +74,7 @@ export async function startMailplusEmulator(
     random,
     properties: options.properties ?? DEFAULT_ACCOUNT_PROPERTIES,
     lagMs: options.updatesLagMs ?? 2000,
+    maxUpdatesPageSize: options.maxUpdatesPageSize ?? 10_000,
   });
   const faults = new FaultInjector(seededRandom(seed ^ 0x5bd1e995), options.faults);
   const scripted: Fault[] = [];

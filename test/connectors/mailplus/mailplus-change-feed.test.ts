@@ -150,3 +150,73 @@ describe('updates feed read through overlapping windows', () => {
     ]);
   });
 });
+
+describe('updates feed page size', () => {
+  const pageSizes = (pair: Pair) =>
+    pair.emulator.admin
+      .requestLog()
+      .filter((r) => r.route === 'GET /contact/updates/list')
+      .map((r) => Number(r.query.find(([name]) => name === 'pageSize')?.[1]));
+
+  async function pairWithLimit(maxUpdatesPageSize: number, refusals: Array<[number, number]>) {
+    return startPair({
+      emulator: { seedContacts: 2500, updatesLagMs: 0, maxUpdatesPageSize },
+      client: { onUpdatesPageRefused: (refused, next) => refusals.push([refused, next]) },
+    });
+  }
+
+  it('reads pages of 5,000 where the service serves them', async () => {
+    const refusals: Array<[number, number]> = [];
+    const pair = await pairWithLimit(10_000, refusals);
+    try {
+      const ids = await drain(new MailplusChangeFeed(pair.client).read(MailplusChangeFeed.startingAt(0)));
+      assert.equal(new Set(ids).size, 2500);
+      assert.deepEqual(pageSizes(pair), [5000]);
+      assert.deepEqual(refusals, []);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('steps down when the service refuses a size, keeps the size it accepts, and loses nothing', async () => {
+    const refusals: Array<[number, number]> = [];
+    const pair = await pairWithLimit(1000, refusals);
+    try {
+      const feed = new MailplusChangeFeed(pair.client);
+      const first = feed.read(MailplusChangeFeed.startingAt(0));
+      const ids = await drain(first);
+      assert.equal(ids.length, 2500);
+      assert.equal(new Set(ids).size, 2500, 'each contact once');
+      assert.deepEqual(refusals, [
+        [5000, 2000],
+        [2000, 1000],
+      ]);
+      assert.equal(pair.client.updatesPageSize, 1000);
+      await drain(feed.read(first.checkpoint));
+      assert.deepEqual(pageSizes(pair), [5000, 2000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('gives up below 100 with the service’s reason, and never steps down an explicit size', async () => {
+    const refusals: Array<[number, number]> = [];
+    const pair = await pairWithLimit(50, refusals);
+    try {
+      const feed = new MailplusChangeFeed(pair.client);
+      await assert.rejects(drain(feed.read(MailplusChangeFeed.startingAt(0))), (error: Error) => {
+        assert.equal(error.name, 'PermanentError');
+        assert.match(
+          error.message,
+          /answered 400: INVALID_PARAMS Invalid pageSize or no pageSize given \(1 to 50\)/,
+        );
+        return true;
+      });
+      assert.deepEqual(pageSizes(pair), [5000, 2000, 1000, 500, 200, 100]);
+      await assert.rejects(pair.client.updatesPage({ fromMs: 0, toMs: 1, pageSize: 60 }), /answered 400/);
+      assert.equal(refusals.length, 5);
+    } finally {
+      await pair.close();
+    }
+  });
+});
