@@ -25,6 +25,8 @@ export interface SyncHarness {
   round(): ReturnType<SyncEngine['round']>;
   /** Rounds until nothing moves any more (at most `max`). */
   settle(max?: number): Promise<void>;
+  /** The engine's log lines so far (JSON). */
+  logs(): string[];
   close(): Promise<void>;
 }
 
@@ -33,11 +35,21 @@ export interface SyncHarness {
  * the emulators stamp changes with the wall clock, so the Mail+ feed lag is set to 0 and the overlap
  * kept short.
  */
-type HarnessOptions = { contacts?: number; backend?: Backend; faults?: FaultRates };
+type HarnessOptions = {
+  contacts?: number;
+  backend?: Backend;
+  faults?: FaultRates;
+  /** The largest updates-feed page the Mail+ emulator serves (its default otherwise). */
+  mailplusMaxPageSize?: number;
+};
 
 export async function startSyncHarness(options: HarnessOptions = {}): Promise<SyncHarness> {
   const dataverse = await startDataverseEmulator({ seedContacts: options.contacts ?? 20, randomSeed: 11 });
-  const mailplus = await startMailplusEmulator({ randomSeed: 11, updatesLagMs: 0 });
+  const mailplus = await startMailplusEmulator({
+    randomSeed: 11,
+    updatesLagMs: 0,
+    maxUpdatesPageSize: options.mailplusMaxPageSize,
+  });
   // Short backoff: messages abandoned after an injected fault come back quickly in real time.
   const t = await createTestApp(
     options.backend ?? 'sqlite',
@@ -96,6 +108,7 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
       }
       throw new Error(`the sync did not settle in ${max} rounds`);
     },
+    logs: () => [...logLines],
     close: async () => {
       await engine.close();
       // The processor's promise: logs, the database (with its WAL) and the queue hold no personal data.
