@@ -3,13 +3,21 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../src/clock.js';
-import { type DataverseEmulator, startDataverseEmulator } from '../../src/emulators/dataverse/emulator.js';
-import { type MailplusEmulator, startMailplusEmulator } from '../../src/emulators/mailplus/index.js';
+import {
+  type DataverseEmulator,
+  type DataverseEmulatorOptions,
+  startDataverseEmulator,
+} from '../../src/emulators/dataverse/emulator.js';
+import {
+  type MailplusEmulator,
+  type MailplusEmulatorOptions,
+  startMailplusEmulator,
+} from '../../src/emulators/mailplus/index.js';
 import type { FaultRates } from '../../src/emulators/shared/faults.js';
 import { createLogger } from '../../src/log/logger.js';
 import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
-import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { SyncEngine, type SyncEngineOptions } from '../../src/sync/sync-engine.js';
 import { findPersonalData, personalDataOf } from '../helpers/pii-scan.js';
 import { type Backend, createTestApp, type TestApp } from '../helpers/stores.js';
 
@@ -35,20 +43,29 @@ export interface SyncHarness {
  * the emulators stamp changes with the wall clock, so the Mail+ feed lag is set to 0 and the overlap
  * kept short.
  */
-type HarnessOptions = {
+export type HarnessOptions = {
   contacts?: number;
   backend?: Backend;
   faults?: FaultRates;
   /** The largest updates-feed page the Mail+ emulator serves (its default otherwise). */
   mailplusMaxPageSize?: number;
+  /** Passed on to the emulators (after the harness's own settings) and to the engine. */
+  dataverseOptions?: Partial<DataverseEmulatorOptions>;
+  mailplusOptions?: Partial<MailplusEmulatorOptions>;
+  engineOptions?: Partial<SyncEngineOptions>;
 };
 
 export async function startSyncHarness(options: HarnessOptions = {}): Promise<SyncHarness> {
-  const dataverse = await startDataverseEmulator({ seedContacts: options.contacts ?? 20, randomSeed: 11 });
+  const dataverse = await startDataverseEmulator({
+    seedContacts: options.contacts ?? 20,
+    randomSeed: 11,
+    ...options.dataverseOptions,
+  });
   const mailplus = await startMailplusEmulator({
     randomSeed: 11,
     updatesLagMs: 0,
     maxUpdatesPageSize: options.mailplusMaxPageSize,
+    ...options.mailplusOptions,
   });
   // Short backoff: messages abandoned after an injected fault come back quickly in real time.
   const t = await createTestApp(
@@ -88,6 +105,7 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
     mapperFor: (tenantId) => mapperForTenant(t.app, tenantId),
     mailplusOverlapMs: 2_000,
     mailplusFrom: Date.now() - 1_000,
+    ...options.engineOptions,
   });
   const ctx = await engine.context(TENANT);
   const round = () => engine.round(TENANT);
