@@ -11,6 +11,7 @@ import { createLogger } from '../log/logger.js';
 import { type StatusServer, startStatusServer } from '../status/status-server.js';
 import { mapperForTenant } from '../sync/mapper-for-tenant.js';
 import { SyncEngine } from '../sync/sync-engine.js';
+import type { SyncStats } from '../sync/sync-stats.js';
 import { demoEdits } from './demo-edits.js';
 
 export interface DemoOptions {
@@ -124,10 +125,9 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
       }
     }
     out('\n3. Summary');
-    out(`   ${JSON.stringify(summary(ctx.stats.snapshot()))}`);
-    out(
-      `   dead letters: ${(await app.queue.listDeadLetters({ tenantId: TENANT })).length}; total time ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const deadLetters = (await app.queue.listDeadLetters({ tenantId: TENANT })).length;
+    for (const line of summaryLines(ctx.stats, deadLetters)) out(`   ${line}`);
+    out(`   total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (pending.size > 0) {
       out(`   ${pending.size} edit(s) did not arrive within 60 s`);
       return 1;
@@ -156,12 +156,21 @@ async function keepSyncing(engine: SyncEngine, options: DemoOptions): Promise<vo
   }
 }
 
-function summary(stats: Record<string, number | boolean>): Record<string, number | boolean> {
-  return Object.fromEntries(Object.entries(stats).filter(([, v]) => v !== 0));
+/** The counters in words: what was read, what was written, and what needs a look. */
+function summaryLines(stats: SyncStats, deadLetters: number): string[] {
+  const n = (value: number) => value.toLocaleString('en');
+  return [
+    `read:      ${n(stats.dataverseRead)} changes from Dataverse, ${n(stats.mailplusRead)} from Mail+ ` +
+      `(${n(stats.echoesDropped)} of them koppel's own writes coming back, dropped)`,
+    `written:   ${n(stats.writtenToMailplus)} contacts to Mail+, ${n(stats.writtenToDataverse)} to Dataverse; ` +
+      `${n(stats.removedFromMailplus)} anonymized in Mail+`,
+    `attention: ${n(stats.conflictsResolved)} conflicts settled by the field's owner, ${n(stats.retried)} retries, ` +
+      `${n(deadLetters)} dead letters (koppel status)`,
+  ];
 }
 
 function progress(options: DemoOptions, total: number, value: () => number): { stop(): void } {
-  if (!options.interactive) return { stop: () => {} };
+  if (!options.interactive) return progressLines(options.out, total, value);
   const bar = new cliProgress.SingleBar(
     { format: '   {bar} {percentage}% | {value}/{total} contacts | {duration}s', hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -173,6 +182,25 @@ function progress(options: DemoOptions, total: number, value: () => number): { s
       clearInterval(timer);
       bar.update(value());
       bar.stop();
+    },
+  };
+}
+
+/** Without a terminal (a pipe, CI, a log file) a bar would be noise: a line at each quarter instead. */
+function progressLines(out: (line: string) => void, total: number, value: () => number): { stop(): void } {
+  let quarter = 0;
+  const report = () => {
+    const done = value();
+    const reached = Math.min(4, Math.floor((done * 4) / Math.max(1, total)));
+    if (reached <= quarter) return;
+    quarter = reached;
+    out(`   ${done.toLocaleString('en')} of ${total.toLocaleString('en')} contacts (${reached * 25}%)`);
+  };
+  const timer = setInterval(report, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      report();
     },
   };
 }
