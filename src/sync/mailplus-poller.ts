@@ -47,11 +47,14 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
  * Where the tenant's Mail+ feed starts, stored the first time: called before koppel reads or writes
  * anything, so changes people make in Mail+ while a first load runs (and is perhaps killed and
  * restarted) are all read once it is done, instead of from whenever a later process happens to start.
+ * The start is on Mail+'s clock when that is behind koppel's: its stamps of those changes would
+ * otherwise lie before the first window.
  */
 export async function fixFeedStart(ctx: SyncContext, firstWindowFrom: number): Promise<ChangeFeedCheckpoint> {
   const stored = await ctx.checkpoints.get(ctx.tenantId, 'mailplus');
   if (stored) return JSON.parse(stored);
-  const checkpoint = MailplusChangeFeed.startingAt(firstWindowFrom);
+  const serviceNow = await ctx.mailplus.serviceTime(ctx.clock.now());
+  const checkpoint = MailplusChangeFeed.startingAt(Math.min(firstWindowFrom, serviceNow ?? firstWindowFrom));
   await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(checkpoint));
   return checkpoint;
 }

@@ -50,6 +50,9 @@ export interface UpdatesPageQuery {
   after?: number;
 }
 
+/** A page of the updates feed, and the service's clock when it served it (the window's true end). */
+export type UpdatesPage = ContactsResponse & { serviceTime?: number };
+
 /** The Mail+ REST calls koppel uses, one method per endpoint (spotler.md §1.4). */
 export class MailplusClient {
   readonly #http: MailplusHttp;
@@ -159,7 +162,7 @@ export class MailplusClient {
    * explicit pageSize, a 400 answer is taken as a refused page size (koppel's dates are always valid):
    * the next smaller size is asked, and kept for later pages; at 100 the 400 is thrown.
    */
-  async updatesPage(query: UpdatesPageQuery): Promise<ContactsResponse> {
+  async updatesPage(query: UpdatesPageQuery): Promise<UpdatesPage> {
     if (query.pageSize !== undefined) return this.#updates(query, query.pageSize);
     for (;;) {
       const size = this.#updatesPageSize;
@@ -174,8 +177,8 @@ export class MailplusClient {
     }
   }
 
-  async #updates(query: UpdatesPageQuery, pageSize: number): Promise<ContactsResponse> {
-    const { body } = await this.#http.send({
+  async #updates(query: UpdatesPageQuery, pageSize: number): Promise<UpdatesPage> {
+    const { body, date } = await this.#http.send({
       operation: 'GET /contact/updates/list',
       method: 'GET',
       path: '/contact/updates/list',
@@ -186,7 +189,7 @@ export class MailplusClient {
         after: query.after,
       },
     });
-    return contactsResponseSchema.parse(body);
+    return { ...contactsResponseSchema.parse(body), serviceTime: date };
   }
 }
 

@@ -44,6 +44,16 @@ export class MailplusConnector {
     return outcomes;
   }
 
+  /**
+   * The service's clock (its Date header), read with the smallest updates call: an empty window at
+   * `now`. Undefined when the service sends no Date.
+   */
+  async serviceTime(now: number): Promise<number | undefined> {
+    const page = await this.#client.updatesPage({ fromMs: now, toMs: now, pageSize: 1 });
+    this.#feed.observeServiceTime(page.serviceTime);
+    return page.serviceTime;
+  }
+
   readChanges(checkpoint: ChangeFeedCheckpoint): ChangeFeedPass {
     return this.#feed.read(checkpoint);
   }

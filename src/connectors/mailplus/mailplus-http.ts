@@ -47,6 +47,8 @@ export interface MailplusRequest {
 
 export interface MailplusResponse {
   status: number;
+  /** The service's clock when it answered (the Date header, whole seconds); undefined without one. */
+  date?: number;
   /** Parsed JSON, or null for 204 and empty bodies. */
   body: unknown;
 }
@@ -126,7 +128,14 @@ export class MailplusHttp {
         dispatcher: this.#dispatcher,
       });
       const text = await response.text();
-      if (response.ok) return { status: response.status, body: parseJson(text, request.operation) };
+      if (response.ok) {
+        const date = Date.parse(response.headers.get('date') ?? '');
+        return {
+          status: response.status,
+          body: parseJson(text, request.operation),
+          date: Number.isNaN(date) ? undefined : date,
+        };
+      }
       return errorForResponse({
         operation: request.operation,
         status: response.status,

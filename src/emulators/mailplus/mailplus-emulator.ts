@@ -90,6 +90,8 @@ export async function startMailplusEmulator(
   const certificate = tls ? await selfSignedCertificate() : undefined;
   const api: ApiContext = { store, verifier, faults, scripted, recorder, scheme: tls ? 'https' : 'http' };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    // Like any HTTP server, the service dates its answers; on the emulator's clock, so tests can skew it.
+    res.setHeader('date', new Date(clock.now()).toUTCString());
     const work = req.url?.startsWith(`${ADMIN_PREFIX}/`)
       ? handleAdmin(admin, consumerSecret, req, res)
       : handleApi(api, req, res);
