@@ -66,7 +66,7 @@ export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
       row.statecode !== 2 &&
       (scopeColumn === null || row[scopeColumn] === true) &&
       (listMembers === undefined || listMembers.has(String(row.contactid).toLowerCase())),
-    wantsRemoval: (row) => row.donotbulkemail === true && def.onDoNotBulkEmail === 'anonymize',
+    wantsRemoval: (row) => row.donotbulkemail === true,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { BatchOutcome, ContactInput } from '../connectors/mailplus/index.js';
+import { type BatchOutcome, type ContactInput, permissionsOf } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
 import { markSynced, mayWrite } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
@@ -175,10 +175,7 @@ async function remove(
     });
     if (ctx.mapper.removalPolicy(reason) === 'anonymize') await ctx.mailplus.anonymize(mailplusId);
     else {
-      const permissions = ctx.mapper.permissionBits.map((bit) => ({ bit, enabled: false }));
-      const [result] = await ctx.mailplus.upsertBatch([
-        { externalId: mailplusId, properties: { permissions } },
-      ]);
+      const result = await withdrawAll(ctx, mailplusId);
       if (result?.status === 'failed') return { ok: false, error: result.error };
     }
     ctx.stats.removedFromMailplus++;
@@ -186,4 +183,18 @@ async function remove(
   } catch (error) {
     return { ok: false, error: error as Error };
   }
+}
+
+/**
+ * Every permission off, also those the mapping does not carry (a person who must get no bulk e-mail
+ * gets none, whatever else they signed up for in Mail+). Read first: the bits are the contact's own,
+ * and a contact Mail+ no longer has must not be created just to hold switched-off permissions.
+ */
+async function withdrawAll(ctx: SyncContext, mailplusId: string): Promise<BatchOutcome | undefined> {
+  const contact = await ctx.mailplus.contact(mailplusId);
+  if (!contact) return undefined;
+  const bits = new Set([...ctx.mapper.permissionBits, ...permissionsOf(contact).keys()]);
+  const permissions = [...bits].map((bit) => ({ bit, enabled: false }));
+  const [result] = await ctx.mailplus.upsertBatch([{ externalId: mailplusId, properties: { permissions } }]);
+  return result;
 }

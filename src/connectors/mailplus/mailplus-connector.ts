@@ -72,6 +72,11 @@ export class MailplusConnector {
     } while (after !== undefined);
   }
 
+  /** One contact as Mail+ holds it now; null when there is none. */
+  contact(externalId: string): Promise<MailplusContact | null> {
+    return this.#client.getContact(externalId);
+  }
+
   anonymize(externalId: string): Promise<'anonymized' | 'not-found'> {
     return this.#client.anonymizeContact(externalId);
   }
