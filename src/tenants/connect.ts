@@ -32,6 +32,8 @@ function readCa(caFile: string | undefined, field: string): string | undefined {
   }
 }
 
+const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+
 /** A Dataverse client from a tenant's settings; ConfigError names what is missing. */
 export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): DynamicsClient {
   const missing = missingDataverse(s);
@@ -45,6 +47,7 @@ export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): Dyn
     caCertificate: readCa(s.caFile, 'dataverse.caFile'),
     allowInsecureLoopback: s.allowInsecureLoopback,
     maxConcurrency: s.maxConcurrency,
+    requestTimeoutMs: seconds(s.requestTimeoutSeconds),
     maxAttempts: deps.maxAttempts,
     throttles: deps.throttles,
     clock: deps.clock,
@@ -63,6 +66,7 @@ export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): Mailp
     consumerSecret: s.consumerSecret!,
     caCertificate: readCa(s.caFile, 'mailplus.caFile'),
     allowInsecureLoopback: s.allowInsecureLoopback,
+    requestTimeoutMs: seconds(s.requestTimeoutSeconds),
     retry: deps.maxAttempts ? { maxAttempts: deps.maxAttempts } : undefined,
     clock: deps.clock,
     random: deps.random,

@@ -19,6 +19,8 @@ export const dataverseSettings = z.strictObject({
   /** Only for loopback emulators: allow plain http. */
   allowInsecureLoopback: z.boolean().optional(),
   maxConcurrency: z.number().int().min(1).max(52, 'must be at most 52 (Dataverse refuses more)').optional(),
+  /** How long to wait for an answer before the request counts as failed (and is retried). */
+  requestTimeoutSeconds: z.number().int().min(1).max(600, 'must be at most 600').optional(),
 });
 
 export const mailplusSettings = z.strictObject({
@@ -28,6 +30,8 @@ export const mailplusSettings = z.strictObject({
   consumerSecret: z.string().min(1).optional(),
   caFile: z.string().min(1).optional(),
   allowInsecureLoopback: z.boolean().optional(),
+  /** How long to wait for an answer before the request counts as failed (and is retried). */
+  requestTimeoutSeconds: z.number().int().min(1).max(600, 'must be at most 600').optional(),
 });
 
 export const tenantSettings = z.strictObject({
@@ -43,7 +47,11 @@ export type MailplusSettings = z.infer<typeof mailplusSettings>;
 export const SECRET_FIELDS = new Set(['dataverse.clientSecret', 'mailplus.consumerSecret']);
 
 const BOOLEAN_FIELDS = new Set(['dataverse.allowInsecureLoopback', 'mailplus.allowInsecureLoopback']);
-const NUMBER_FIELDS = new Set(['dataverse.maxConcurrency']);
+const NUMBER_FIELDS = new Set([
+  'dataverse.maxConcurrency',
+  'dataverse.requestTimeoutSeconds',
+  'mailplus.requestTimeoutSeconds',
+]);
 
 /** Every settable field as "side.field", for help texts and error messages. */
 export const SETTING_FIELDS = [

@@ -53,6 +53,8 @@ export type HarnessOptions = {
   dataverseOptions?: Partial<DataverseEmulatorOptions>;
   mailplusOptions?: Partial<MailplusEmulatorOptions>;
   engineOptions?: Partial<SyncEngineOptions>;
+  /** More tenant settings (`koppel tenant set` fields), e.g. { 'mailplus.requestTimeoutSeconds': 1 }. */
+  settings?: Record<string, unknown>;
 };
 
 export async function startSyncHarness(options: HarnessOptions = {}): Promise<SyncHarness> {
@@ -86,6 +88,7 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
     'mailplus.consumerKey': mailplus.consumerKey,
     'mailplus.consumerSecret': mailplus.consumerSecret,
     'mailplus.caFile': join(t.dataDir, 'mp.pem'),
+    ...options.settings,
   });
   if (options.faults) {
     dataverse.admin.setFaults(options.faults);

@@ -1,4 +1,4 @@
-import type { FaultInjector, FaultRates } from '../shared/faults.js';
+import type { Fault, FaultInjector, FaultRates } from '../shared/faults.js';
 import { type ApiResponse, DataverseFault, faultResponse } from './api-types.js';
 import { contactKey } from './contacts-write.js';
 import { faults } from './dataverse-errors.js';
@@ -7,6 +7,7 @@ import type { RequestCounts, RequestLog, RequestLogEntry } from './request-log.j
 import { seedContacts } from './seed.js';
 import type { ServiceProtection, ServiceProtectionLimits } from './service-protection.js';
 import type { DataverseStore, ListRecord, Row } from './store.js';
+import type { UpdateFault, UpdateFaults } from './update-faults.js';
 
 /**
  * Drives the emulated organisation from outside the Web API: seed people, change contacts as a CRM user
@@ -20,6 +21,7 @@ export class EmulatorAdmin {
     private readonly protection: ServiceProtection,
     private readonly log: RequestLog,
     private readonly seed: number,
+    private readonly updateFaults: UpdateFaults,
   ) {}
 
   seedContacts(count: number): string[] {
@@ -71,6 +73,19 @@ export class EmulatorAdmin {
 
   setFaults(rates: FaultRates): void {
     this.faultInjector.setRates(rates);
+  }
+
+  /** Faults for the next Web API requests, in order, before any random draw. */
+  injectFaults(...faults: Fault[]): void {
+    this.faultInjector.inject(...faults);
+  }
+
+  /**
+   * The next `times` Web API updates of `id` fail with `fault` (every one by default), alone or inside
+   * a $batch, where the other operations still run. Admin edits are not affected.
+   */
+  failUpdates(id: string, fault: UpdateFault, times?: number): void {
+    this.updateFaults.script(id, fault, times);
   }
 
   setLimits(limits: ServiceProtectionLimits): void {

@@ -53,6 +53,8 @@ export function patchContact(req: ApiRequest, id: string, ctx: EmulatorContext):
   }
   if (ifNoneMatch === '*' && existing) throw faults.duplicate();
   const fields = readPayload(req.body, ctx.store);
+  // Plug-ins on Update run after the platform's own validation, before the write.
+  if (existing) ctx.updateFaults.apply(id);
   const row = ctx.store.put(id, fields);
   return written(req, row, existing ? 200 : 201, ctx);
 }

@@ -90,6 +90,12 @@ export const faults = {
     new DataverseFault(400, '0x0', `Content-ID Reference: '${ref}' does not exist in the batch context.`),
 
   unexpected: () => new DataverseFault(500, '0x80040216', 'An unexpected error occurred.'),
+
+  /**
+   * A synchronous plug-in threw InvalidPluginExecutionException: its message, under IsvAborted. The
+   * status is 400 unless the plug-in chose another (PluginHttpStatusCode); the emulator keeps 400.
+   */
+  pluginRefused: (message: string) => new DataverseFault(400, '0x80040265', message),
 };
 
 function payloadError(inner: string): DataverseFault {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { DataverseStore } from './store.js';
+import type { UpdateFaults } from './update-faults.js';
 
 /** What the Web API handlers share: the organisation's data, time, and where the API lives. */
 export interface EmulatorContext {
@@ -10,4 +11,6 @@ export interface EmulatorContext {
   changeTokenLifetimeMs: number;
   /** What WhoAmI answers: the application user and its organisation. */
   identity: { UserId: string; BusinessUnitId: string; OrganizationId: string };
+  /** Updates a test has scripted to fail (a plug-in refusing, a transient error). */
+  updateFaults: UpdateFaults;
 }

@@ -9,6 +9,7 @@ import { RequestLog } from './request-log.js';
 import { API_PATH, createRequestListener } from './server.js';
 import { ServiceProtection, type ServiceProtectionLimits } from './service-protection.js';
 import { DataverseStore } from './store.js';
+import { UpdateFaults } from './update-faults.js';
 
 export interface DataverseEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -71,7 +72,8 @@ export async function startDataverseEmulator(
   const faultInjector = new FaultInjector(seededRandom(seed + 1), options.faults);
   const protection = new ServiceProtection(clock, options.limits);
   const log = new RequestLog();
-  const admin = new EmulatorAdmin(store, faultInjector, protection, log, seed);
+  const updateFaults = new UpdateFaults();
+  const admin = new EmulatorAdmin(store, faultInjector, protection, log, seed, updateFaults);
   const entra = new EntraEmulator({ tenantId, clientId, clientSecret, origin, clock, random });
   const ctx = {
     store,
@@ -79,6 +81,7 @@ export async function startDataverseEmulator(
     apiBase: `${origin}${API_PATH}`,
     changeTokenLifetimeMs: options.changeTokenLifetimeMs ?? SEVEN_DAYS_MS,
     identity: { UserId: random.uuid(), BusinessUnitId: random.uuid(), OrganizationId: random.uuid() },
+    updateFaults,
   };
   server.on(
     'request',

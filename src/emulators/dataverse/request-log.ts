@@ -1,5 +1,6 @@
 /** One Web API request as the emulator saw it; the path never includes the query (it may hold personal data). */
 export interface RequestLogEntry {
+  /** When the request arrived (before its body was read), so a test can tell when the client sent it. */
   at: number;
   method: string;
   path: string;

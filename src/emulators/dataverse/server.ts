@@ -32,8 +32,9 @@ export interface ServerParts {
 /** The request listener: identity endpoints, the admin endpoint, and the Web API behind auth, faults and limits. */
 export function createRequestListener(parts: ServerParts) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const arrivedAt = parts.clock.now();
     readBody(req)
-      .then((body) => dispatch(req, res, body, parts))
+      .then((body) => dispatch(req, res, body, arrivedAt, parts))
       .catch(() => send(res, faultResponse(faults.unexpected())));
   };
 }
@@ -42,6 +43,7 @@ async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
   body: string,
+  arrivedAt: number,
   parts: ServerParts,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://emulator.invalid');
@@ -61,7 +63,7 @@ async function dispatch(
     return send(res, faultResponse(faults.unknownSegment(url.pathname)));
   const path = url.pathname.slice(API_PATH.length);
   const record = (status: number, fault?: string) =>
-    parts.log.record({ at: parts.clock.now(), method, path, status, ...(fault ? { fault } : {}) });
+    parts.log.record({ at: arrivedAt, method, path, status, ...(fault ? { fault } : {}) });
 
   const fault = parts.faultInjector.draw();
   if (fault && fault.kind !== 'slow') return injectFault(fault, req, res, record);

@@ -29,6 +29,7 @@ export interface FaultRates {
 export class FaultInjector {
   #rates: FaultRates;
   readonly #random: Random;
+  readonly #scripted: Fault[] = [];
   constructor(random: Random, rates: FaultRates = {}) {
     this.#random = random;
     this.#rates = rates;
@@ -42,8 +43,15 @@ export class FaultInjector {
     return this.#rates;
   }
 
+  /** Faults for the next requests, in order, before any random draw: a test can count on each kind. */
+  inject(...faults: Fault[]): void {
+    this.#scripted.push(...faults);
+  }
+
   /** Draws the fault for one request, or null for a normal response. */
   draw(): Fault | null {
+    const scripted = this.#scripted.shift();
+    if (scripted) return scripted;
     const r = this.#rates;
     let roll = this.#random.float();
     const table: Array<[number | undefined, () => Fault]> = [
