@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Table types for Kysely; the SQL itself lives in migrations/<dialect>/NNNN_*.sql. */
 export interface Database {
@@ -111,6 +111,8 @@ export interface SyncContactsTable {
   /** JSON array of permission bits. */
   withdrawn_bits: string;
   updated_at: number;
+  /** The last full resync that read the contact (migration 0008); state upserts leave it alone. */
+  resync_seen: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SyncDefinitionsTable {

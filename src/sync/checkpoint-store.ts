@@ -1,8 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
 
-/** The two feeds, and markers of the one-off phases of a tenant's first load. */
-export type CheckpointSource = 'dataverse' | 'mailplus' | 'mailplus-index' | 'dataverse-initial';
+/**
+ * The two feeds, markers of the one-off phases of a tenant's first load, and the generation of a full
+ * resync under way (set until the contacts it did not read are removed from Mail+).
+ */
+export type CheckpointSource =
+  | 'dataverse'
+  | 'mailplus'
+  | 'mailplus-index'
+  | 'dataverse-initial'
+  | 'dataverse-resync';
 
 /** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
 export class CheckpointStore {

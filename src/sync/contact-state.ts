@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
 import type { Database, SyncContactsTable } from '../store/schema.js';
@@ -65,6 +65,51 @@ export class ContactStateStore {
     return this.#load(this.store.db, tenantId, [...new Set(ids)], false);
   }
 
+  /** Stamps the contacts full resync `generation` has read (those koppel keeps a state for). */
+  async markResyncSeen(tenantId: string, ids: readonly string[], generation: number): Promise<void> {
+    const db = this.store.db;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await db
+        .updateTable('sync_contacts')
+        .set({ resync_seen: generation })
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+    }
+  }
+
+  /**
+   * Up to `limit` contacts in Mail+ that resync `generation` did not read, in id order after `after`:
+   * a page of the ones deleted in Dataverse while the change token was expired.
+   */
+  async resyncUnseen(
+    tenantId: string,
+    generation: number,
+    after: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    let query = this.store.db
+      .selectFrom('sync_contacts')
+      .select('contact_id')
+      .where('tenant_id', '=', tenantId)
+      .where('in_mailplus', '=', 1)
+      .where((eb) => eb.or([eb('resync_seen', 'is', null), eb('resync_seen', '!=', generation)]))
+      .orderBy('contact_id')
+      .limit(limit);
+    if (after !== null) query = query.where('contact_id', '>', after);
+    return (await query.execute()).map((row) => row.contact_id);
+  }
+
+  /** A generation no earlier resync of the tenant stamped, so none of its stamps counts as seen. */
+  async nextResyncGeneration(tenantId: string): Promise<number> {
+    const row = await this.store.db
+      .selectFrom('sync_contacts')
+      .select((eb) => eb.fn.max('resync_seen').as('last'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return Number(row?.last ?? 0) + 1;
+  }
+
   async #load(
     db: Kysely<Database>,
     tenantId: string,
@@ -109,7 +154,7 @@ export class ContactStateStore {
   }
 }
 
-function fromRow(row: SyncContactsTable): ContactState {
+function fromRow(row: Selectable<SyncContactsTable>): ContactState {
   return {
     contactId: row.contact_id,
     synced: JSON.parse(row.synced),
@@ -121,7 +166,7 @@ function fromRow(row: SyncContactsTable): ContactState {
   };
 }
 
-function toRow(tenantId: string, s: ContactState, now: number): SyncContactsTable {
+function toRow(tenantId: string, s: ContactState, now: number): Insertable<SyncContactsTable> {
   return {
     tenant_id: tenantId,
     contact_id: s.contactId,

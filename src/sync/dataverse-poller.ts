@@ -1,7 +1,8 @@
-import type { ContactRow } from '../connectors/dynamics/index.js';
+import type { ChangePage, ContactRow } from '../connectors/dynamics/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
 import { detectChanges, fieldChanges } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
+import { finishResync, resyncUnderWay, startResync } from './full-resync.js';
 import { dropMailplusIndex, indexMailplusOnce, matchPage, type PageMatch } from './initial-match.js';
 import { listMembers, reconcileListScope } from './list-scope.js';
 import { rejectedOr } from './rejected.js';
@@ -11,8 +12,18 @@ import { type MailplusMessage, QUEUE_TO_MAILPLUS, type RemovalReason } from './s
 export interface PollResult {
   read: number;
   enqueued: number;
-  /** True when the stored delta link had expired and a full read was done instead. */
+  /** True when a full resync (after an expired delta link) finished in this poll. */
   resynced: boolean;
+}
+
+/** What one read of the feed needs besides the context. */
+interface FeedRead {
+  /** The tenant's first load: existing Mail+ contacts are matched before anything is written. */
+  initial: boolean;
+  members: ReadonlySet<string> | undefined;
+  /** The generation of the full resync under way, whose pages stamp what they read; or null. */
+  resync: number | null;
+  beforeNextPage?: () => Promise<void>;
 }
 
 /**
@@ -25,61 +36,105 @@ export async function pollDataverse(
   options: { beforeNextPage?: () => Promise<void> } = {},
 ): Promise<PollResult> {
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
-  let checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
   if (initial) await indexMailplusOnce(ctx);
-  const members = await listMembers(ctx);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const source = ctx.dataverse.changes({
-      select: ctx.mapper.dataverseColumns,
-      deltaLink: checkpoint,
-      // Dataverse's largest page: the fewest calls for an initial load.
-      pageSize: 5000,
-      annotations: ctx.mapper.needsAnnotations,
-    });
-    try {
-      for await (const page of source) {
-        result.read += page.upserts.length + page.deletes.length;
-        // In slices: one page is 5000 rows, and holding all their states, messages and ciphertexts at
-        // once is what drives the peak memory of a large load.
-        for (let i = 0; i < Math.max(page.upserts.length, 1); i += SLICE) {
-          const rows = page.upserts.slice(i, i + SLICE);
-          const match = initial ? await linkExisting(ctx, rows) : undefined;
-          const removals: Removals = i === 0 ? { ids: page.deletes, reason: 'deleted' } : NO_REMOVALS;
-          result.enqueued += await enqueuePage(ctx, rows, removals, { match, members });
-        }
-        // Every row of the page is enqueued: remember where to continue (the next page, or the next
-        // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
-        const position = page.deltaLink ?? page.nextLink;
-        if (position) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', position);
-        if (initial && page.deltaLink) {
-          await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
-          await dropMailplusIndex(ctx);
-        }
-        await options.beforeNextPage?.();
-      }
-      if (members) {
-        result.enqueued += await reconcileListScope(
-          ctx,
-          members,
-          (rows) => enqueuePage(ctx, rows, NO_REMOVALS, { members }),
-          (ids) => enqueuePage(ctx, [], { ids, reason: 'deactivated' }, {}),
-        );
-      }
-      ctx.stats.dataverseRead += result.read;
-      return result;
-    } catch (error) {
-      if ((error as Error).name !== 'ChangeTrackingExpiredError' || checkpoint === null) throw error;
-      // The delta link expired: read everything again; unchanged contacts hash equal and are dropped.
-      ctx.log.warn(
-        { tenant: ctx.tenantId, event: 'sync.resync' },
-        'Dataverse change token expired; full resync',
+  const feed: FeedRead = {
+    initial,
+    members: await listMembers(ctx),
+    resync: await resyncUnderWay(ctx),
+    beforeNextPage: options.beforeNextPage,
+  };
+  if (feed.resync !== null) {
+    ctx.log.info(
+      { tenant: ctx.tenantId, event: 'sync.resync-resumed', generation: feed.resync },
+      'resuming an unfinished full resync',
+    );
+  }
+  await readWithResync(ctx, feed, result);
+  if (feed.resync !== null) {
+    result.enqueued += await finishResync(ctx, feed.resync, (ids) =>
+      enqueuePage(ctx, [], { ids, reason: 'deleted' }, {}),
+    );
+    result.resynced = true;
+  }
+  if (feed.members) {
+    const members = feed.members;
+    result.enqueued += await reconcileListScope(
+      ctx,
+      members,
+      (rows) => enqueuePage(ctx, rows, NO_REMOVALS, { members }),
+      (ids) => enqueuePage(ctx, [], { ids, reason: 'deactivated' }, {}),
+    );
+  }
+  ctx.stats.dataverseRead += result.read;
+  return result;
+}
+
+/** Reads from the stored position; an expired delta link starts a full resync instead. */
+async function readWithResync(ctx: SyncContext, feed: FeedRead, result: PollResult): Promise<void> {
+  const checkpoint = await ctx.checkpoints.get(ctx.tenantId, 'dataverse');
+  try {
+    await readFeed(ctx, checkpoint, feed, result);
+  } catch (error) {
+    if ((error as Error).name !== 'ChangeTrackingExpiredError' || checkpoint === null) throw error;
+    // Read everything again: unchanged contacts hash equal and are dropped; contacts the read does not
+    // return were deleted meanwhile and are removed once it is done.
+    feed.resync = await startResync(ctx);
+    ctx.log.warn(
+      { tenant: ctx.tenantId, event: 'sync.resync', generation: feed.resync },
+      'Dataverse change token expired; full resync',
+    );
+    await readFeed(ctx, null, feed, result);
+  }
+}
+
+async function readFeed(
+  ctx: SyncContext,
+  position: string | null,
+  feed: FeedRead,
+  result: PollResult,
+): Promise<void> {
+  const source = ctx.dataverse.changes({
+    select: ctx.mapper.dataverseColumns,
+    deltaLink: position,
+    // Dataverse's largest page: the fewest calls for an initial load.
+    pageSize: 5000,
+    annotations: ctx.mapper.needsAnnotations,
+  });
+  for await (const page of source) {
+    result.read += page.upserts.length + page.deletes.length;
+    result.enqueued += await enqueueChangePage(ctx, page, feed);
+    // Every row of the page is enqueued: remember where to continue (the next page, or the next
+    // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
+    const next = page.deltaLink ?? page.nextLink;
+    if (next) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', next);
+    if (feed.initial && page.deltaLink) {
+      await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
+      await dropMailplusIndex(ctx);
+    }
+    await feed.beforeNextPage?.();
+  }
+}
+
+async function enqueueChangePage(ctx: SyncContext, page: ChangePage, feed: FeedRead): Promise<number> {
+  let enqueued = 0;
+  // In slices: one page is 5000 rows, and holding all their states, messages and ciphertexts at
+  // once is what drives the peak memory of a large load.
+  for (let i = 0; i < Math.max(page.upserts.length, 1); i += SLICE) {
+    const rows = page.upserts.slice(i, i + SLICE);
+    const match = feed.initial ? await linkExisting(ctx, rows) : undefined;
+    const removals: Removals = i === 0 ? { ids: page.deletes, reason: 'deleted' } : NO_REMOVALS;
+    enqueued += await enqueuePage(ctx, rows, removals, { match, members: feed.members });
+    // After the states are written, so a contact new to koppel has a row to stamp.
+    if (feed.resync !== null) {
+      await ctx.states.markResyncSeen(
+        ctx.tenantId,
+        rows.map((row) => row.contactid),
+        feed.resync,
       );
-      checkpoint = null;
-      result.resynced = true;
     }
   }
-  return result;
+  return enqueued;
 }
 
 /** Links contacts that already exist in Mail+ under another externalId, before anything is written. */
@@ -90,7 +145,13 @@ async function linkExisting(ctx: SyncContext, rows: ContactRow[]): Promise<PageM
       .filter(([contactId, m]) => m.mailplusId !== contactId)
       .map(([contactId, m]) => [contactId, m.mailplusId]),
   );
-  if (links.size > 0) await ctx.identities.link(ctx.tenantId, links);
+  if (links.size === 0) return match;
+  // The match rules leave no Mail+ contact to two people; should another process have linked it
+  // meanwhile, the refused contact is reported like any ambiguous one instead of written.
+  for (const contactId of await ctx.identities.link(ctx.tenantId, links)) {
+    match.existing.delete(contactId);
+    match.ambiguous.set(contactId, 1);
+  }
   return match;
 }
 
@@ -156,13 +217,20 @@ function adoptExisting(match: PageMatch, states: Map<string, ContactState>): voi
   }
 }
 
+/** The dead-letter reason of a contact the initial match could not pair with one Mail+ contact. */
 function ambiguityReport(contactId: string, count: number): MailplusMessage {
+  const cause =
+    count > 1
+      ? `${count} Mail+ contacts have this contact's e-mail address and none has its contactid as externalId`
+      : "the one Mail+ contact with this contact's e-mail address stands for another Dataverse contact too (same address, or already linked)";
+  const remedy =
+    count > 1
+      ? 'Remove the duplicates in Mail+ (or give one of them the contactid as externalId), then resync'
+      : 'Merge the duplicate contacts in Dataverse (or give them different addresses), then resync';
   return {
     op: 'rejected',
     contactId,
-    error:
-      `ambiguous match: ${count} Mail+ contacts have this contact's e-mail address and none has its contactid as externalId; ` +
-      'not linked and not created. Remove the duplicates in Mail+ (or give one of them the contactid as externalId), then resync',
+    error: `ambiguous match: ${cause}; not linked and not created. ${remedy}`,
   };
 }
 

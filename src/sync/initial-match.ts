@@ -8,7 +8,10 @@ const CHUNK = 500;
 export interface PageMatch {
   /** contactid -> the existing Mail+ contact it is (same externalId, or one contact with its e-mail). */
   existing: Map<string, { mailplusId: string; optedOut: boolean; offBits: number[] }>;
-  /** contactid -> how many Mail+ contacts share its e-mail address when none has its contactid. */
+  /**
+   * contactid -> how many Mail+ contacts have its e-mail address, when none has its contactid and the
+   * address does not pair it with exactly one free Mail+ contact (see matchPage): reported, not created.
+   */
   ambiguous: Map<string, number>;
 }
 
@@ -49,38 +52,67 @@ function emailHash(ctx: SyncContext, email: string): string {
   return ctx.hasher.hash('match:email', email.trim().toLowerCase());
 }
 
-/** Matches one page of Dataverse rows against the index: by externalId first, then by e-mail. */
+/**
+ * Matches one page of Dataverse rows against the index: by externalId first, then by e-mail. An e-mail
+ * match links only when it is one Mail+ contact to one Dataverse contact. Anything else is reported as
+ * ambiguous, neither linked nor created: several Mail+ contacts with the address, several Dataverse
+ * contacts of this page with it, or a Mail+ contact that is already another contact's (by externalId
+ * in this page, or by a link made on an earlier page). A link once made is kept when a page is re-read.
+ */
 export async function matchPage(ctx: SyncContext, rows: readonly ContactRow[]): Promise<PageMatch> {
-  const db = ctx.store.db;
   const match: PageMatch = { existing: new Map(), ambiguous: new Map() };
   if (rows.length === 0) return match;
-  const byId = await db
-    .selectFrom('sync_mailplus_index')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where(
-      'mailplus_id',
-      'in',
-      rows.map((r) => r.contactid),
-    )
-    .execute();
-  for (const row of byId) match.existing.set(row.mailplus_id, consentOf(row.mailplus_id, row));
-  const rest = rows.filter((r) => !match.existing.has(r.contactid) && typeof r.emailaddress1 === 'string');
-  const hashes = new Map(rest.map((r) => [r.contactid, emailHash(ctx, String(r.emailaddress1))]));
-  if (hashes.size === 0) return match;
-  const byEmail = await db
-    .selectFrom('sync_mailplus_index')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('email_hash', 'in', [...new Set(hashes.values())])
-    .execute();
-  for (const [contactId, hash] of hashes) {
-    const candidates = byEmail.filter((row) => row.email_hash === hash);
-    if (candidates.length === 1)
-      match.existing.set(contactId, consentOf(candidates[0]!.mailplus_id, candidates[0]!));
-    else if (candidates.length > 1) match.ambiguous.set(contactId, candidates.length);
-  }
+  const pageIds = new Set(rows.map((r) => r.contactid));
+  for (const row of await indexRows(ctx, 'mailplus_id', [...pageIds]))
+    match.existing.set(row.mailplus_id, consentOf(row.mailplus_id, row));
+  const hashes = new Map(
+    rows
+      .filter((r) => !match.existing.has(r.contactid) && typeof r.emailaddress1 === 'string')
+      .map((r) => [r.contactid, emailHash(ctx, String(r.emailaddress1))]),
+  );
+  if (hashes.size > 0) await matchByEmail(ctx, hashes, pageIds, match);
   return match;
+}
+
+/** `hashes`: contactid -> e-mail hash of the page's rows that no Mail+ contact has by externalId. */
+async function matchByEmail(
+  ctx: SyncContext,
+  hashes: ReadonlyMap<string, string>,
+  pageIds: ReadonlySet<string>,
+  match: PageMatch,
+): Promise<void> {
+  const candidates = await indexRows(ctx, 'email_hash', [...new Set(hashes.values())]);
+  const linked = await ctx.identities.linkedTo(
+    ctx.tenantId,
+    candidates.map((c) => c.mailplus_id),
+  );
+  const sharers = countBy(hashes.values());
+  const free = (c: IndexRow) => !pageIds.has(c.mailplus_id) && !linked.has(c.mailplus_id);
+  for (const [contactId, hash] of hashes) {
+    const mine = candidates.filter((c) => c.email_hash === hash);
+    const own = mine.find((c) => linked.get(c.mailplus_id) === contactId);
+    const only = mine.length === 1 && free(mine[0]!) && sharers.get(hash) === 1 ? mine[0] : undefined;
+    const linkTo = own ?? only;
+    if (linkTo) match.existing.set(contactId, consentOf(linkTo.mailplus_id, linkTo));
+    else if (mine.length > 0) match.ambiguous.set(contactId, mine.length);
+  }
+}
+
+type IndexRow = Awaited<ReturnType<typeof indexRows>>[number];
+
+function indexRows(ctx: SyncContext, column: 'mailplus_id' | 'email_hash', values: string[]) {
+  return ctx.store.db
+    .selectFrom('sync_mailplus_index')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where(column, 'in', values)
+    .execute();
+}
+
+function countBy(values: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }
 
 function consentOf(mailplusId: string, row: { opted_out: number; off_bits: string }) {
