@@ -41,7 +41,7 @@ export interface PhaseFigures {
   /** Milliseconds spent inside each wrapped call (nested calls are counted in both). */
   timeMs: Record<string, number>;
   calls: Record<string, number>;
-  stats: Record<string, number | boolean>;
+  stats: Record<string, number | boolean | string | null>;
   maxRssBytes: number;
   heapUsedBytes: number;
   /** process.memoryUsage() at the largest RSS sampled (every 50 ms) during the phase. */

@@ -28,6 +28,8 @@ export interface TenantReport {
     lastRoundAt: string | null;
     /** The engine's SyncStats counters since this process started. */
     counters: Record<string, number>;
+    /** A first load or a full resync under way (its figures: dataverseRead, writtenToMailplus). */
+    loading: 'initial-load' | 'full-resync' | null;
   } | null;
   /** From the marker the poller stores, so it survives restarts (the counters start at 0 each start). */
   initialLoad: { done: boolean };
@@ -81,6 +83,7 @@ export async function statusReport(
           ? {
               lastRoundAt: progress.lastRoundAt === null ? null : iso(progress.lastRoundAt),
               counters: numbersOf(progress.stats.snapshot()),
+              loading: progress.stats.loading,
             }
           : null,
         initialLoad: { done: loaded.has(id) || progress?.stats.initialLoadDone === true },
@@ -98,7 +101,7 @@ export async function statusReport(
 }
 
 /** The counters; flags such as initialLoadDone are reported on their own (initialLoad.done). */
-function numbersOf(snapshot: Record<string, number | boolean>): Record<string, number> {
+function numbersOf(snapshot: Record<string, unknown>): Record<string, number> {
   return Object.fromEntries(
     Object.entries(snapshot).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
   );

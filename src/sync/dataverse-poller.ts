@@ -50,7 +50,12 @@ export async function pollDataverse(
       'resuming an unfinished full resync',
     );
   }
-  await readWithResync(ctx, feed, result);
+  ctx.stats.loading = initial ? 'initial-load' : feed.resync !== null ? 'full-resync' : null;
+  try {
+    await readWithResync(ctx, feed, result);
+  } finally {
+    ctx.stats.loading = null;
+  }
   if (feed.resync !== null) {
     result.enqueued += await finishResync(ctx, feed.resync, (ids) =>
       enqueuePage(ctx, [], { ids, reason: 'deleted' }, {}),
@@ -66,7 +71,6 @@ export async function pollDataverse(
       (ids) => enqueuePage(ctx, [], { ids, reason: 'deactivated' }, {}),
     );
   }
-  ctx.stats.dataverseRead += result.read;
   return result;
 }
 
@@ -80,6 +84,7 @@ async function readWithResync(ctx: SyncContext, feed: FeedRead, result: PollResu
     // Read everything again: unchanged contacts hash equal and are dropped; contacts the read does not
     // return were deleted meanwhile and are removed once it is done.
     feed.resync = await startResync(ctx);
+    ctx.stats.loading = 'full-resync';
     ctx.log.warn(
       { tenant: ctx.tenantId, event: 'sync.resync', generation: feed.resync },
       'Dataverse change token expired; full resync',
@@ -103,6 +108,8 @@ async function readFeed(
   });
   for await (const page of source) {
     result.read += page.upserts.length + page.deletes.length;
+    // Counted per page, not per poll: during a long load it is the progress figure.
+    ctx.stats.dataverseRead += page.upserts.length + page.deletes.length;
     result.enqueued += await enqueueChangePage(ctx, page, feed);
     // Every row of the page is enqueued: remember where to continue (the next page, or the next
     // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.

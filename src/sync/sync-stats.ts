@@ -12,8 +12,10 @@ export class SyncStats {
   deadLettered = 0;
   retried = 0;
   initialLoadDone = false;
+  /** What the Dataverse reader is doing at length right now, if anything: for progress output. */
+  loading: 'initial-load' | 'full-resync' | null = null;
 
-  snapshot(): Record<string, number | boolean> {
-    return { ...this } as unknown as Record<string, number | boolean>;
+  snapshot(): Record<string, number | boolean | string | null> {
+    return { ...this } as unknown as Record<string, number | boolean | string | null>;
   }
 }

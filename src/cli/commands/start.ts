@@ -10,6 +10,7 @@ import {
   type StatusServerOptions,
   startStatusServer,
 } from '../../status/status-server.js';
+import { startLoadProgress } from '../../sync/load-progress.js';
 import { mapperForTenant } from '../../sync/mapper-for-tenant.js';
 import { SyncEngine } from '../../sync/sync-engine.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -54,6 +55,7 @@ export function startCommand(program: Command, io: CliIo): void {
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
       for (const line of status.lines) io.out(line);
+      const progress = startLoadProgress({ engine, tenants, out: io.out });
       const syncRound = () => syncAllOnce(engine, tenants, log);
       const round = async () => {
         const { purged, errors } = await retention.run();
@@ -68,6 +70,7 @@ export function startCommand(program: Command, io: CliIo): void {
       await syncRound();
       await round();
       if (options.once) {
+        progress.stop();
         await engine.close();
         closeLog();
         await app.close();
@@ -77,22 +80,22 @@ export function startCommand(program: Command, io: CliIo): void {
         () => round().catch((error) => log.error({ err: error }, 'retention failed')),
         RETENTION_INTERVAL_MS,
       );
-      let stopping = false;
-      const stopped = new Promise<void>((resolve) => {
-        const stop = () => {
-          stopping = true;
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      // Aborting also cancels the wait between rounds: a pending timer would keep the process alive
+      // for up to a poll interval after "koppel stopped".
+      const stopping = new AbortController();
+      const stop = () => stopping.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
       io.out('koppel is running; press Ctrl-C to stop');
-      while (!stopping) {
-        await Promise.race([stopped, sleep(config.sync.pollIntervalSeconds * 1000)]);
-        if (!stopping) await syncRound();
+      while (!stopping.signal.aborted) {
+        await sleep(config.sync.pollIntervalSeconds * 1000, undefined, { signal: stopping.signal }).catch(
+          () => {},
+        );
+        if (!stopping.signal.aborted) await syncRound();
       }
       clearInterval(timer);
+      progress.stop();
       await status.server?.close();
       await engine.close();
       closeLog();
