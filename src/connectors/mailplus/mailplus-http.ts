@@ -69,6 +69,8 @@ export class MailplusHttp {
   readonly #random: Random;
   readonly #dispatcher: Dispatcher | undefined;
   readonly #sleep: (ms: number) => Promise<void>;
+  /** Until when the service asked (Retry-After) that no request be sent, epoch ms. */
+  #pausedUntil = 0;
 
   constructor(options: MailplusHttpOptions) {
     this.#options = options;
@@ -83,14 +85,31 @@ export class MailplusHttp {
   }
 
   async send(request: MailplusRequest): Promise<MailplusResponse> {
+    await this.#waitOutPause(request.operation);
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(request);
       if (!(outcome instanceof Error)) return outcome;
+      if (outcome instanceof RateLimitedError && outcome.retryAfterMs > 0) {
+        this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + outcome.retryAfterMs);
+      }
       if (outcome instanceof PermanentError || attempt >= this.#retry.maxAttempts) throw outcome;
       const delay = this.#delayBefore(attempt, outcome);
       if (delay === null) throw outcome;
       await this.#sleep(delay);
     }
+  }
+
+  /**
+   * A Retry-After is the service's, not one call's: calls that start while it runs wait it out too
+   * instead of drawing more 429s. A wait longer than maxRetryAfterMs goes to the queue instead.
+   */
+  async #waitOutPause(operation: string): Promise<void> {
+    const wait = this.#pausedUntil - this.#clock.now();
+    if (wait <= 0) return;
+    if (wait > this.#retry.maxRetryAfterMs) {
+      throw new RateLimitedError(`Mail+ asked to wait before ${operation}`, wait, { service: 'mailplus' });
+    }
+    await this.#sleep(wait);
   }
 
   async close(): Promise<void> {

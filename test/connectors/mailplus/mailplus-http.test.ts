@@ -107,12 +107,36 @@ describe('retries against the emulator', () => {
     assert.deepEqual(pair.sleeps, [3000]);
   });
 
-  it('hands a Retry-After beyond maxRetryAfterMs to the caller as RateLimitedError', async () => {
-    pair.emulator.admin.injectFaults({ kind: 'status', status: 429, retryAfterSeconds: 600 });
-    await assert.rejects(
-      pair.client.upsertContact(person('retry-3')),
-      (error: unknown) => error instanceof RateLimitedError && error.retryAfterMs === 600_000,
-    );
+  it('holds back every call while a Retry-After runs, not only the one that got the 429', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 0, 0));
+    const paused = await startPair({ clock, client: { retry: { maxAttempts: 4 } } });
+    try {
+      paused.emulator.admin.injectFaults({ kind: 'status', status: 429, retryAfterSeconds: 3 });
+      await paused.client.upsertContact(person('pause-1'));
+      await paused.client.upsertContact(person('pause-2'));
+      assert.deepEqual(paused.sleeps, [3000, 3000], 'the second call waited out the same pause');
+      clock.advance(3000);
+      await paused.client.upsertContact(person('pause-3'));
+      assert.deepEqual(paused.sleeps, [3000, 3000], 'after it, calls go at once');
+      assert.equal(paused.emulator.admin.requestCounts().total, 4, 'one 429, three writes');
+    } finally {
+      await paused.close();
+    }
+  });
+
+  it('hands a Retry-After beyond maxRetryAfterMs to the caller as RateLimitedError, and the next call too', async () => {
+    // A pair of its own: the 10-minute pause would hold back the other cases' calls.
+    const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 0, 0));
+    const long = await startPair({ clock });
+    try {
+      long.emulator.admin.injectFaults({ kind: 'status', status: 429, retryAfterSeconds: 600 });
+      const limited = (error: unknown) => error instanceof RateLimitedError && error.retryAfterMs === 600_000;
+      await assert.rejects(long.client.upsertContact(person('retry-3')), limited);
+      await assert.rejects(long.client.upsertContact(person('retry-4')), limited, 'not sent meanwhile');
+      assert.equal(long.emulator.admin.requestCounts().total, 1);
+    } finally {
+      await long.close();
+    }
   });
 
   it('gives up after maxAttempts with a RetryableError', async () => {
