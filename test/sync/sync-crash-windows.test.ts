@@ -142,6 +142,30 @@ describe('sync across a crash between a remote write and its record', () => {
       await settlesUnsubscribed(h, id);
     }));
 
+  it(
+    'does not write a redelivered first write over a Mail+ edit made after it',
+    {
+      // Known bug (issue 4): on CONTACT_ALREADY_EXISTS the redelivered create is sent again as an
+      // update, over the person's edit. Not sending it would instead lose a newer Dataverse value when
+      // the create was enqueued twice; telling the two apart needs the hashes koppel has sent but not
+      // yet recorded, kept per contact (see the issue note).
+      todo: 'a Mail+ edit made between a crash-lost first write and its redelivery is overwritten',
+    },
+    () =>
+      withSyncHarness({ contacts: 10 }, async (h) => {
+        await pollDataverse(h.ctx);
+        await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+        const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
+        h.mailplus.admin.edit(id, { city: 'Gent' });
+        await sleep(LEASE_MS * 2);
+        // Delivered again before koppel has read the edit.
+        assert.equal(await deliverToMailplus(h.ctx), 10);
+        await h.settle();
+        assert.equal(h.mailplus.admin.contact(id)!.properties.city, 'Gent', 'the edit stays in Mail+');
+        assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'and reaches Dataverse');
+      }),
+  );
+
   it('does not re-subscribe someone when a first write is enqueued again before it was recorded', () =>
     withSyncHarness({ contacts: 10 }, async (h) => {
       await pollDataverse(h.ctx);

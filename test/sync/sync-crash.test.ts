@@ -50,6 +50,8 @@ describe('sync crash consistency', () => {
       const edited = ids.slice(0, 300);
       const candidates = ids.slice(300, 400);
       const unsubscribed: string[] = [];
+      const created: string[] = [];
+      let killedDuringLoad = 0;
       for (let kill_ = 0; kill_ < KILLS; kill_++) {
         const worker = startWorker(configFile, h.t.dataDir, h.t.storeUrl);
         // Kill only once the worker is at work (it has called an API), at a random moment after that.
@@ -67,16 +69,30 @@ describe('sync crash consistency', () => {
           h.mailplus.admin.unsubscribe(id, 1);
           unsubscribed.push(id);
         }
+        // New people in the CRM while the sync runs. (Mail+ field edits are left out for now: one made
+        // between a crash-lost first write and its redelivery is overwritten, the todo case in
+        // sync-crash-windows.test.ts.)
+        created.push(
+          h.dataverse.admin.createContact({
+            firstname: 'Nieuw',
+            lastname: `Contact ${kill_}`,
+            emailaddress1: `nieuw.${kill_}@example.org`,
+            donotbulkemail: false,
+          }),
+        );
+        if ((await h.ctx.checkpoints.get(h.ctx.tenantId, 'dataverse-initial')) !== 'done') killedDuringLoad++;
         await kill(worker);
       }
+      assert.ok(killedDuringLoad > 0, 'at least one kill landed during the initial load');
       assert.ok(h.mailplus.admin.contacts().length > 0, 'the killed workers made progress between kills');
       assert.ok(unsubscribed.length > 0, 'people unsubscribed while workers were being killed');
       // A last worker, never killed, brings the two sides together.
       await h.settle(600);
 
       const mailplus = h.mailplus.admin.contacts();
-      assert.equal(mailplus.length, CONTACTS, 'every contact is in Mail+ exactly once (no duplicates)');
-      assert.equal(new Set(mailplus.map((c) => c.externalId)).size, CONTACTS);
+      const all = [...ids, ...created];
+      assert.equal(mailplus.length, all.length, 'every contact is in Mail+ exactly once (no duplicates)');
+      assert.deepEqual(new Set(mailplus.map((c) => c.externalId)), new Set(all));
       for (const [i, id] of edited.entries()) {
         assert.equal(
           h.mailplus.admin.contact(id)!.properties!.jobTitle,
@@ -94,7 +110,7 @@ describe('sync crash consistency', () => {
         );
       }
       // Every contact ends the same on both sides: nothing lost, nothing overwritten by a stale value.
-      for (const id of ids) {
+      for (const id of all) {
         const row = h.dataverse.admin.getContact(id)!;
         const properties = h.mailplus.admin.contact(id)!.properties!;
         assert.equal(properties.firstName, row.firstname, `first name of ${id}`);
