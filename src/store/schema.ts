@@ -111,6 +111,8 @@ export interface SyncContactsTable {
   /** JSON array of permission bits. */
   withdrawn_bits: string;
   updated_at: number;
+  /** JSON: field -> hashes queued for Mail+, not yet recorded as written (migration 0009). */
+  sent_mailplus: string;
   /** The last full resync that read the contact (migration 0008); state upserts leave it alone. */
   resync_seen: ColumnType<number | null, number | null | undefined, number | null>;
 }

@@ -19,6 +19,29 @@ function syncedBy(state: ContactState, key: string): Side | null {
 export function markSynced(state: ContactState, key: string, hash: string, by: Side): void {
   state.synced[key] = `${by === 'dataverse' ? 'd' : 'm'}:${hash}`;
   (by === 'dataverse' ? state.seenMailplus : state.seenDataverse)[key] = hash;
+  if (by === 'dataverse') forgetSent(state, key, hash);
+}
+
+/** How many unrecorded values per field are remembered: a contact rarely has more than one queued. */
+const SENT_KEPT = 4;
+
+/** Notes the values of a message for Mail+ as sent, in the transaction that enqueues it. */
+export function rememberSent(state: ContactState, fields: Record<string, FieldChange>): void {
+  for (const [key, change] of Object.entries(fields)) {
+    const sent = (state.sentMailplus[key] ?? []).filter((hash) => hash !== change.hash);
+    state.sentMailplus[key] = [...sent, change.hash].slice(-SENT_KEPT);
+  }
+}
+
+/** Whether `hash` is a value koppel queued for Mail+ whose write it has not recorded. */
+export function wasSent(state: ContactState, key: string, hash: string): boolean {
+  return state.sentMailplus[key]?.includes(hash) ?? false;
+}
+
+function forgetSent(state: ContactState, key: string, hash: string): void {
+  const rest = (state.sentMailplus[key] ?? []).filter((sent) => sent !== hash);
+  if (rest.length > 0) state.sentMailplus[key] = rest;
+  else delete state.sentMailplus[key];
 }
 
 /**
@@ -38,7 +61,10 @@ export function detectChanges(side: Side, hashes: Record<string, string>, state:
   for (const [key, hash] of Object.entries(hashes)) {
     seen[key] = hash;
     if (hash === syncedHash(state, key)) continue;
-    if (seenOther[key] === hash) markSynced(state, key, hash, other);
+    // koppel's own write to Mail+ whose record a crash lost, possibly an older one than the latest
+    // Dataverse value: it came from Dataverse, so it is agreed (a newer value queued is still written).
+    const ours = seenOther[key] === hash || (side === 'mailplus' && wasSent(state, key, hash));
+    if (ours) markSynced(state, key, hash, other);
     else changed.push(key);
   }
   return changed;

@@ -15,6 +15,12 @@ export interface ContactState {
   optedOut: boolean;
   /** Permission bits the person switched off in Mail+; koppel never switches them on again. */
   withdrawnBits: number[];
+  /**
+   * field -> hashes of values queued for Mail+ and not yet recorded as written. Found in Mail+ without
+   * a record (a crash came between the write and its record), such a value is koppel's own write, not
+   * a person's edit.
+   */
+  sentMailplus: Record<string, string[]>;
 }
 
 export function emptyState(contactId: string): ContactState {
@@ -26,6 +32,7 @@ export function emptyState(contactId: string): ContactState {
     inMailplus: false,
     optedOut: false,
     withdrawnBits: [],
+    sentMailplus: {},
   };
 }
 
@@ -146,6 +153,7 @@ export class ContactStateStore {
             in_mailplus: eb.ref('excluded.in_mailplus'),
             opted_out: eb.ref('excluded.opted_out'),
             withdrawn_bits: eb.ref('excluded.withdrawn_bits'),
+            sent_mailplus: eb.ref('excluded.sent_mailplus'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
@@ -163,6 +171,7 @@ function fromRow(row: Selectable<SyncContactsTable>): ContactState {
     inMailplus: row.in_mailplus === 1,
     optedOut: row.opted_out === 1,
     withdrawnBits: JSON.parse(row.withdrawn_bits),
+    sentMailplus: JSON.parse(row.sent_mailplus),
   };
 }
 
@@ -176,6 +185,7 @@ function toRow(tenantId: string, s: ContactState, now: number): Insertable<SyncC
     in_mailplus: s.inMailplus ? 1 : 0,
     opted_out: s.optedOut ? 1 : 0,
     withdrawn_bits: JSON.stringify(s.withdrawnBits),
+    sent_mailplus: JSON.stringify(s.sentMailplus),
     updated_at: now,
   };
 }

@@ -1,6 +1,6 @@
 import type { ChangePage, ContactRow } from '../connectors/dynamics/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
-import { detectChanges, fieldChanges } from './change-detection.js';
+import { detectChanges, fieldChanges, rememberSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { finishResync, resyncUnderWay, startResync } from './full-resync.js';
 import { dropMailplusIndex, indexMailplusOnce, matchPage, type PageMatch } from './initial-match.js';
@@ -265,6 +265,7 @@ function messageFor(
     return null;
   }
   const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
+  rememberSent(state, fields);
   // Nothing agreed yet: koppel has never seen this contact in Mail+ (its first write is queued, was
   // rejected, or was written but not recorded before a crash), so this write is a create: insert-only.
   // A contact matched to an existing Mail+ contact is not created.

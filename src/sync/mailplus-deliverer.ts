@@ -1,6 +1,6 @@
 import { type BatchOutcome, type ContactInput, permissionsOf } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
-import { markSynced, mayWrite } from './change-detection.js';
+import { markSynced, mayWrite, syncedHash, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
@@ -50,7 +50,7 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
       } else outcomes[index] = { ok: true };
     }
   }
-  await writeUpserts(ctx, upserts, outcomes);
+  await writeUpserts(ctx, upserts, outcomes, states);
   await settle(ctx, messages, outcomes);
   return messages.length;
 }
@@ -107,7 +107,12 @@ function merge(target: Record<string, unknown>, values: Record<string, unknown>)
  * update without switching any permission on, because the person may have unsubscribed since; the
  * next read of Mail+ tells what the permission is now.
  */
-async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outcome[]): Promise<void> {
+async function writeUpserts(
+  ctx: SyncContext,
+  upserts: Upsert[],
+  outcomes: Outcome[],
+  states: ReadonlyMap<string, ContactState>,
+): Promise<void> {
   if (upserts.length === 0) return;
   const results = new Map<number, BatchOutcome>();
   const creates = upserts.filter((u) => u.create);
@@ -117,7 +122,7 @@ async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outco
     for (const [i, u] of creates.entries()) {
       const result = created[i]!;
       if (result.status === 'failed' && result.code === 'CONTACT_ALREADY_EXISTS')
-        updates.push(existingUpdate(ctx, u));
+        updates.push(await existingUpdate(ctx, u, states.get(u.contactId)!));
       else results.set(u.index, result);
     }
   }
@@ -149,9 +154,32 @@ async function writeUpserts(ctx: SyncContext, upserts: Upsert[], outcomes: Outco
   ctx.stats.writtenToMailplus += succeeded.length;
 }
 
-function existingUpdate(ctx: SyncContext, upsert: Upsert): Upsert {
+/**
+ * The update for a first write that found the contact in Mail+. What is there now is either koppel's
+ * own (this write, or an earlier queued one, that a crash kept from being recorded) or a person's edit
+ * made since: a field holding a value koppel never sent is left alone, and the next read of Mail+
+ * carries that edit to Dataverse. Permissions are never switched on here (see writeUpserts).
+ */
+async function existingUpdate(ctx: SyncContext, upsert: Upsert, state: ContactState): Promise<Upsert> {
+  const current = await ctx.mailplus.contact(upsert.mailplusId);
+  const now = current
+    ? ctx.hasher.hashAll(
+        ctx.mapper.canonical('mailplus', { externalId: current.externalId, ...current.properties }),
+      )
+    : {};
+  const ours = (key: string, change: FieldChange) => {
+    const hash = now[key];
+    return (
+      hash === undefined ||
+      hash === change.hash ||
+      hash === syncedHash(state, key) ||
+      wasSent(state, key, hash)
+    );
+  };
   const written = Object.fromEntries(
-    Object.entries(upsert.written).filter(([key, change]) => !switchesOn(ctx, key, change)),
+    Object.entries(upsert.written).filter(
+      ([key, change]) => !switchesOn(ctx, key, change) && ours(key, change),
+    ),
   );
   return { ...upsert, written, create: false };
 }

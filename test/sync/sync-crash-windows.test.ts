@@ -7,7 +7,8 @@ import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
 import { deliverToMailplus } from '../../src/sync/mailplus-deliverer.js';
 import { pollMailplus } from '../../src/sync/mailplus-poller.js';
-import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
+import { mapperForTenant, saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
+import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
@@ -142,29 +143,63 @@ describe('sync across a crash between a remote write and its record', () => {
       await settlesUnsubscribed(h, id);
     }));
 
-  it(
-    'does not write a redelivered first write over a Mail+ edit made after it',
-    {
-      // Known bug (issue 4): on CONTACT_ALREADY_EXISTS the redelivered create is sent again as an
-      // update, over the person's edit. Not sending it would instead lose a newer Dataverse value when
-      // the create was enqueued twice; telling the two apart needs the hashes koppel has sent but not
-      // yet recorded, kept per contact (see the issue note).
-      todo: 'a Mail+ edit made between a crash-lost first write and its redelivery is overwritten',
-    },
-    () =>
-      withSyncHarness({ contacts: 10 }, async (h) => {
-        await pollDataverse(h.ctx);
-        await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
-        const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
-        h.mailplus.admin.edit(id, { city: 'Gent' });
-        await sleep(LEASE_MS * 2);
-        // Delivered again before koppel has read the edit.
-        assert.equal(await deliverToMailplus(h.ctx), 10);
-        await h.settle();
-        assert.equal(h.mailplus.admin.contact(id)!.properties.city, 'Gent', 'the edit stays in Mail+');
-        assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'and reaches Dataverse');
-      }),
-  );
+  it('does not write a redelivered first write over a Mail+ edit made after it', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
+      h.mailplus.admin.edit(id, { city: 'Gent' });
+      await sleep(LEASE_MS * 2);
+      // Delivered again before koppel has read the edit.
+      assert.equal(await deliverToMailplus(h.ctx), 10);
+      await h.settle();
+      assert.equal(h.mailplus.admin.contact(id)!.properties.city, 'Gent', 'the edit stays in Mail+');
+      assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'and reaches Dataverse');
+    }));
+
+  it('writes the newer Dataverse value when a first write is enqueued again after an edit', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      const id = h.dataverse.admin.listContacts()[6]!.contactid as string;
+      h.dataverse.admin.updateContact(id, { jobtitle: 'Inkoper' });
+      // Read again (a resumed load) before the first write was recorded: a second create, newer value.
+      await h.ctx.checkpoints.clear(TENANT, 'dataverse');
+      await pollDataverse(h.ctx);
+      await sleep(LEASE_MS * 2);
+      // Mail+ is read first: the older value there is koppel's own write, not a person's edit.
+      await pollMailplus(h.ctx, 0);
+      await h.settle();
+      assert.equal(
+        h.mailplus.admin.contact(id)!.properties.jobTitle,
+        'Inkoper',
+        'the newer value reached Mail+',
+      );
+      assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Inkoper', 'and the edit stays in Dataverse');
+    }));
+
+  it('keeps that newer Dataverse value also when Mail+ owns the field', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
+      // With Mail+ as owner, the owner rule would let an older value read back from Mail+ win.
+      await saveDefinitionForTenant(h.t.app, TENANT, {
+        scope: { kind: 'all-active' },
+        fields: DEFAULT_FIELDS.map((f) => (f.dataverse === 'jobtitle' ? { ...f, owner: 'mailplus' } : f)),
+        permissions: DEFAULT_PERMISSIONS,
+      });
+      await h.engine.close();
+      const ctx = await h.engine.context(TENANT);
+      await pollDataverse(ctx);
+      await assert.rejects(deliverToMailplus(dying(ctx)), /killed/);
+      const id = h.dataverse.admin.listContacts()[6]!.contactid as string;
+      h.dataverse.admin.updateContact(id, { jobtitle: 'Inkoper' });
+      await ctx.checkpoints.clear(TENANT, 'dataverse');
+      await pollDataverse(ctx);
+      await sleep(LEASE_MS * 2);
+      await pollMailplus(ctx, 0);
+      await h.settle();
+      assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Inkoper', 'the edit stays in Dataverse');
+      assert.equal(h.mailplus.admin.contact(id)!.properties.jobTitle, 'Inkoper', 'and reached Mail+');
+    }));
 
   it('does not re-subscribe someone when a first write is enqueued again before it was recorded', () =>
     withSyncHarness({ contacts: 10 }, async (h) => {
