@@ -1,6 +1,6 @@
 import { type BatchOutcome, type ContactInput, permissionsOf } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
-import { markSynced, mayWrite, syncedHash, wasSent } from './change-detection.js';
+import { markSynced, mayWrite, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
@@ -156,9 +156,10 @@ async function writeUpserts(
 
 /**
  * The update for a first write that found the contact in Mail+. What is there now is either koppel's
- * own (this write, or an earlier queued one, that a crash kept from being recorded) or a person's edit
- * made since: a field holding a value koppel never sent is left alone, and the next read of Mail+
- * carries that edit to Dataverse. Permissions are never switched on here (see writeUpserts).
+ * own (this write, or an earlier queued one, that a crash kept from being recorded, or one it wrote
+ * from Dataverse and recorded) or a person's edit made since, perhaps already agreed: a field holding
+ * a value koppel did not write is left alone, and the next read of Mail+ carries that edit to
+ * Dataverse. Permissions are never switched on here (see writeUpserts).
  */
 async function existingUpdate(ctx: SyncContext, upsert: Upsert, state: ContactState): Promise<Upsert> {
   const current = await ctx.mailplus.contact(upsert.mailplusId);
@@ -172,7 +173,7 @@ async function existingUpdate(ctx: SyncContext, upsert: Upsert, state: ContactSt
     return (
       hash === undefined ||
       hash === change.hash ||
-      hash === syncedHash(state, key) ||
+      state.synced[key] === `d:${hash}` ||
       wasSent(state, key, hash)
     );
   };

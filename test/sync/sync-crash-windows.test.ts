@@ -157,6 +157,25 @@ describe('sync across a crash between a remote write and its record', () => {
       assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'and reaches Dataverse');
     }));
 
+  it('does not undo an agreed Mail+ edit with a first write that was enqueued twice', () =>
+    withSyncHarness({ contacts: 10 }, async (h) => {
+      await pollDataverse(h.ctx);
+      await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
+      await h.ctx.checkpoints.clear(TENANT, 'dataverse');
+      await pollDataverse(h.ctx);
+      await sleep(LEASE_MS * 2);
+      // The first copy of each create is delivered again; the second still waits in the queue.
+      assert.equal(await deliverToMailplus(h.ctx), 10);
+      const id = h.dataverse.admin.listContacts()[7]!.contactid as string;
+      h.mailplus.admin.edit(id, { city: 'Gent' });
+      await pollMailplus(h.ctx, 0);
+      await deliverToDataverse(h.ctx);
+      assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent', 'the edit reached Dataverse');
+      await h.settle();
+      assert.equal(h.mailplus.admin.contact(id)!.properties.city, 'Gent', 'the second copy left it alone');
+      assert.equal(h.dataverse.admin.getContact(id)!.address1_city, 'Gent');
+    }));
+
   it('writes the newer Dataverse value when a first write is enqueued again after an edit', () =>
     withSyncHarness({ contacts: 10 }, async (h) => {
       await pollDataverse(h.ctx);

@@ -49,8 +49,10 @@ describe('sync crash consistency', () => {
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       const edited = ids.slice(0, 300);
       const candidates = ids.slice(300, 400);
+      const moved = ids.slice(400, 500);
       const unsubscribed: string[] = [];
       const created: string[] = [];
+      const cities = new Map<string, string>();
       let killedDuringLoad = 0;
       for (let kill_ = 0; kill_ < KILLS; kill_++) {
         const worker = startWorker(configFile, h.t.dataDir, h.t.storeUrl);
@@ -69,9 +71,12 @@ describe('sync crash consistency', () => {
           h.mailplus.admin.unsubscribe(id, 1);
           unsubscribed.push(id);
         }
-        // New people in the CRM while the sync runs. (Mail+ field edits are left out for now: one made
-        // between a crash-lost first write and its redelivery is overwritten, the todo case in
-        // sync-crash-windows.test.ts.)
+        // A field people edit in Mail+ (city flows to Dataverse), and new people in the CRM.
+        for (const id of moved.slice(kill_ * 10, kill_ * 10 + 10)) {
+          if (!h.mailplus.admin.contact(id)) continue;
+          h.mailplus.admin.edit(id, { city: `Stad ${kill_}` });
+          cities.set(id, `Stad ${kill_}`);
+        }
         created.push(
           h.dataverse.admin.createContact({
             firstname: 'Nieuw',
@@ -93,6 +98,11 @@ describe('sync crash consistency', () => {
       const all = [...ids, ...created];
       assert.equal(mailplus.length, all.length, 'every contact is in Mail+ exactly once (no duplicates)');
       assert.deepEqual(new Set(mailplus.map((c) => c.externalId)), new Set(all));
+      assert.ok(cities.size > 0, 'Mail+ edits were made while workers were being killed');
+      for (const [id, city] of cities) {
+        assert.equal(h.dataverse.admin.getContact(id)!.address1_city, city, `Mail+ edit of ${id} arrived`);
+        assert.equal(h.mailplus.admin.contact(id)!.properties!.city, city, `Mail+ edit of ${id} kept`);
+      }
       for (const [i, id] of edited.entries()) {
         assert.equal(
           h.mailplus.admin.contact(id)!.properties!.jobTitle,
