@@ -1,5 +1,6 @@
 import type { Fault, FaultInjector, FaultRates } from '../shared/faults.js';
 import { type ApiResponse, DataverseFault, faultResponse } from './api-types.js';
+import type { ContactColumns } from './contact-schema.js';
 import { contactKey } from './contacts-write.js';
 import { faults } from './dataverse-errors.js';
 import { readPayload } from './payload.js';
@@ -22,15 +23,19 @@ export class EmulatorAdmin {
     private readonly log: RequestLog,
     private readonly seed: number,
     private readonly updateFaults: UpdateFaults,
+    private readonly columns: ContactColumns,
   ) {}
 
   seedContacts(count: number): string[] {
     return seedContacts(this.store, count, this.seed);
   }
 
-  /** Fields are validated like a Web API body, so `parentcustomerid_account@odata.bind` works too. */
+  /**
+   * Fields are validated like a Web API body (custom columns included), so
+   * `parentcustomerid_account@odata.bind` works too.
+   */
   createContact(fields: Row): string {
-    const values = readPayload(JSON.stringify(fields), this.store);
+    const values = readPayload(JSON.stringify(fields), this.store, this.columns);
     const id = typeof values.contactid === 'string' ? values.contactid : this.store.newId();
     this.store.put(id, { statecode: 0, statuscode: 1, donotbulkemail: false, ...values });
     return id;
@@ -38,7 +43,7 @@ export class EmulatorAdmin {
 
   updateContact(id: string, fields: Row): void {
     if (!this.store.contacts.has(id)) throw faults.notFound('contact', id);
-    this.store.put(id, readPayload(JSON.stringify(fields), this.store));
+    this.store.put(id, readPayload(JSON.stringify(fields), this.store, this.columns));
   }
 
   deleteContact(id: string): boolean {

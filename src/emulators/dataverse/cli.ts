@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Column } from './contact-schema.js';
 import { type DataverseEmulator, startDataverseEmulator } from './emulator.js';
 
 export interface DataverseEmulatorCliOptions {
@@ -11,6 +12,8 @@ export interface DataverseEmulatorCliOptions {
   /** Synthetic contacts to create at start. */
   seed?: number;
   randomSeed?: number;
+  /** Custom contact columns, e.g. `{ new_klantnummer: { type: 'string', maxLength: 20 } }`. */
+  customColumns?: Readonly<Record<string, Column>>;
   /** Where to write the CA certificate PEM; default a file in the OS temp directory. */
   caPath?: string;
   print?: (line: string) => void;
@@ -31,6 +34,7 @@ export async function runDataverseEmulatorCli(
     clientSecret: options.clientSecret,
     seedContacts: options.seed ?? 0,
     randomSeed: options.randomSeed,
+    customColumns: options.customColumns,
   });
   const caPath =
     options.caPath ?? join(tmpdir(), `koppel-dataverse-emulator-${new URL(emulator.baseUrl).port}.pem`);

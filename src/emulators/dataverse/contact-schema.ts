@@ -1,7 +1,8 @@
 /**
  * The slice of the Dataverse `contact` table the emulator knows. Types and maximum lengths follow the
  * table's attribute metadata (CRM 8.1 export; address1_* lengths come from customeraddress, which backs
- * them). A property outside this table is rejected the way Dataverse rejects an unknown property.
+ * them). A property outside this table (and the organisation's custom columns, see `contactColumns`) is
+ * rejected the way Dataverse rejects an unknown property.
  */
 export type ColumnType =
   | 'string'
@@ -71,6 +72,53 @@ export const CONTACT_COLUMNS: Readonly<Record<string, Column>> = {
   modifiedon: { type: 'datetime', readOnly: true },
   versionnumber: { type: 'bigint', readOnly: true },
 };
+
+/** The columns of one emulated organisation's contact table: the standard ones plus its custom ones. */
+export type ContactColumns = Readonly<Record<string, Column>>;
+
+/**
+ * A custom column's logical name starts with its publisher's customization prefix (2 to 8 letters or
+ * digits, starting with a letter, never `mscrm`) and an underscore, as Dataverse names them.
+ */
+const CUSTOM_NAME = /^(?!mscrm)[a-z][a-z0-9]{1,7}_[a-z0-9][a-z0-9_]*$/;
+/** The column kinds a maker can add that the emulator models (text, yes/no, whole number, choice, date). */
+const CUSTOM_TYPES: readonly ColumnType[] = ['string', 'boolean', 'int', 'picklist', 'date'];
+/** A multiple-lines text column holds up to 1,048,576 characters; a single line up to 4,000. */
+const MAX_TEXT_LENGTH = 1_048_576;
+
+/** The contact table with `custom` columns added; throws when one could not exist in Dataverse. */
+export function contactColumns(custom: Readonly<Record<string, Column>> = {}): ContactColumns {
+  for (const [name, column] of Object.entries(custom)) {
+    const problem = customColumnProblem(name, column);
+    if (problem) throw new Error(`customColumns.${name}: ${problem}`);
+  }
+  const copies = Object.entries(custom).map(([name, column]) => [name, Object.freeze({ ...column })]);
+  return Object.freeze({ ...CONTACT_COLUMNS, ...Object.fromEntries(copies) });
+}
+
+function customColumnProblem(name: string, column: Column): string | null {
+  if (CONTACT_COLUMNS[name]) return 'is a standard column of contact';
+  if (!CUSTOM_NAME.test(name))
+    return "needs its publisher's prefix, lowercase, e.g. new_klantnummer or cr123_segment";
+  if (!CUSTOM_TYPES.includes(column.type))
+    return `type '${column.type}' is not modelled for custom columns; use ${CUSTOM_TYPES.join(', ')}`;
+  if (column.readOnly || column.target) return 'calculated and lookup columns are not modelled';
+  if (column.type === 'string') return lengthProblem(column.maxLength);
+  return column.maxLength === undefined ? optionsProblem(column) : 'only text has a maxLength';
+}
+
+function lengthProblem(length: number | undefined): string | null {
+  const fits = length !== undefined && Number.isInteger(length) && length >= 1 && length <= MAX_TEXT_LENGTH;
+  return fits ? null : `a text column needs a maxLength from 1 to ${MAX_TEXT_LENGTH}`;
+}
+
+function optionsProblem(column: Column): string | null {
+  const isChoice = column.type === 'picklist';
+  const hasOptions = Object.keys(column.options ?? {}).length > 0;
+  if (isChoice && !hasOptions) return 'a choice column needs its options';
+  if (!isChoice && column.options) return 'only a choice column has options';
+  return null;
+}
 
 /** Single-valued navigation properties that a body may bind with `<name>@odata.bind`. */
 export const CONTACT_BINDINGS: Readonly<Record<string, { lookup: string; entitySet: string }>> = {

@@ -31,7 +31,7 @@ export function readContactCollection(
   collection: ContactCollection = ALL_CONTACTS,
 ): ApiResponse {
   const prefs = readPreferences(req.headers.prefer);
-  const options = readQueryOptions(req.query, prefs.trackChanges);
+  const options = readQueryOptions(req.query, prefs.trackChanges, ctx.columns);
   const delta = options.deltaToken !== null;
   const page = delta ? readDelta(options, prefs, ctx) : readCurrent(options, prefs, ctx, collection);
   const applied = [
@@ -83,7 +83,7 @@ function readCurrent(
           (a, b) => compare(keyOf(a), keyOf(b)),
           limit,
         );
-  const value = served.map((row) => project(row, options.select, prefs.annotations, ctx.store));
+  const value = served.map((row) => project(row, options.select, prefs.annotations, ctx.store, ctx.columns));
   const link = `${ctx.apiBase}${collection.path}?${options.baseQuery}`;
   const more = beyond && (prefs.maxPageSize !== null || options.top === null);
   if (more) {
@@ -155,7 +155,7 @@ function readDelta(options: QueryOptions, prefs: Preferences, ctx: EmulatorConte
   const served = entries.slice(0, limit);
   const value = served.map((entry) =>
     entry.kind === 'upsert'
-      ? project(entry.row, options.select, prefs.annotations, ctx.store)
+      ? project(entry.row, options.select, prefs.annotations, ctx.store, ctx.columns)
       : {
           '@odata.context': `${ctx.apiBase}$metadata#contacts/$deletedEntity`,
           id: entry.tombstone.id,

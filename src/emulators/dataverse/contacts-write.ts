@@ -28,9 +28,9 @@ export function getContact(req: ApiRequest, id: string, ctx: EmulatorContext): A
   const etag = etagOf(row);
   if (req.headers['if-none-match'] === etag)
     return { status: 304, headers: { ETag: etag, 'OData-Version': '4.0' } };
-  const select = readSelect(new URLSearchParams(req.query).get('$select'));
+  const select = readSelect(new URLSearchParams(req.query).get('$select'), ctx.columns);
   const prefs = readPreferences(req.headers.prefer);
-  const body = project(row, select, prefs.annotations, ctx.store);
+  const body = project(row, select, prefs.annotations, ctx.store, ctx.columns);
   return {
     status: 200,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0', ETag: etag },
@@ -52,7 +52,7 @@ export function patchContact(req: ApiRequest, id: string, ctx: EmulatorContext):
     throw faults.versionMismatch();
   }
   if (ifNoneMatch === '*' && existing) throw faults.duplicate();
-  const fields = readPayload(req.body, ctx.store);
+  const fields = readPayload(req.body, ctx.store, ctx.columns);
   // Plug-ins on Update run after the platform's own validation, before the write.
   if (existing) ctx.updateFaults.apply(id);
   const row = ctx.store.put(id, fields);
@@ -60,7 +60,7 @@ export function patchContact(req: ApiRequest, id: string, ctx: EmulatorContext):
 }
 
 export function postContact(req: ApiRequest, ctx: EmulatorContext): ApiResponse {
-  const fields = readPayload(req.body, ctx.store);
+  const fields = readPayload(req.body, ctx.store, ctx.columns);
   const id = typeof fields.contactid === 'string' ? fields.contactid : ctx.store.newId();
   if (ctx.store.contacts.has(id)) throw faults.duplicate();
   const row = ctx.store.put(id, fields);
@@ -86,7 +86,7 @@ function written(req: ApiRequest, row: Row, representationStatus: number, ctx: E
   if (!prefs.returnRepresentation) {
     return { status: 204, headers: { 'OData-Version': '4.0', 'OData-EntityId': entityId } };
   }
-  const select = readSelect(new URLSearchParams(req.query).get('$select'));
+  const select = readSelect(new URLSearchParams(req.query).get('$select'), ctx.columns);
   return {
     status: representationStatus,
     headers: {
@@ -98,7 +98,7 @@ function written(req: ApiRequest, row: Row, representationStatus: number, ctx: E
     },
     body: {
       '@odata.context': contextUrl(ctx.apiBase, select, '/$entity'),
-      ...project(row, select, null, ctx.store),
+      ...project(row, select, null, ctx.store, ctx.columns),
     },
   };
 }

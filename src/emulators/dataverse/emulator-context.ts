@@ -1,10 +1,13 @@
 import type { Clock } from '../../clock.js';
+import type { ContactColumns } from './contact-schema.js';
 import type { DataverseStore } from './store.js';
 import type { UpdateFaults } from './update-faults.js';
 
 /** What the Web API handlers share: the organisation's data, time, and where the API lives. */
 export interface EmulatorContext {
   store: DataverseStore;
+  /** This organisation's contact table: the standard columns and its custom ones. */
+  columns: ContactColumns;
   clock: Clock;
   /** `https://127.0.0.1:<port>/api/data/v9.2/`, the prefix of every link the emulator writes. */
   apiBase: string;

@@ -4,6 +4,7 @@ import { type Clock, type Random, seededRandom, systemClock, systemRandom } from
 import { selfSignedCertificate } from '../../tls/self-signed.js';
 import { FaultInjector, type FaultRates } from '../shared/faults.js';
 import { EmulatorAdmin } from './admin.js';
+import { type Column, contactColumns } from './contact-schema.js';
 import { EntraEmulator } from './entra-id.js';
 import { RequestLog } from './request-log.js';
 import { API_PATH, createRequestListener } from './server.js';
@@ -30,6 +31,12 @@ export interface DataverseEmulatorOptions {
   /** Extra latency before each Web API answer, e.g. to reach the concurrency limit. */
   latencyMs?: number;
   clock?: Clock;
+  /**
+   * Custom contact columns this organisation's makers added, by logical name with the publisher's
+   * prefix, e.g. `{ new_klantnummer: { type: 'string', maxLength: 20 } }`. They are read, written,
+   * filtered, change-tracked and validated like the standard columns.
+   */
+  customColumns?: Readonly<Record<string, Column>>;
 }
 
 export interface DataverseEmulator {
@@ -53,6 +60,8 @@ const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 export async function startDataverseEmulator(
   options: DataverseEmulatorOptions = {},
 ): Promise<DataverseEmulator> {
+  // Checked before anything listens, so a column Dataverse could not have leaves nothing running.
+  const columns = contactColumns(options.customColumns);
   const clock = options.clock ?? systemClock;
   const seed = options.randomSeed ?? 1;
   const random: Random = options.randomSeed === undefined ? systemRandom : seededRandom(seed);
@@ -73,10 +82,11 @@ export async function startDataverseEmulator(
   const protection = new ServiceProtection(clock, options.limits);
   const log = new RequestLog();
   const updateFaults = new UpdateFaults();
-  const admin = new EmulatorAdmin(store, faultInjector, protection, log, seed, updateFaults);
+  const admin = new EmulatorAdmin(store, faultInjector, protection, log, seed, updateFaults, columns);
   const entra = new EntraEmulator({ tenantId, clientId, clientSecret, origin, clock, random });
   const ctx = {
     store,
+    columns,
     clock,
     apiBase: `${origin}${API_PATH}`,
     changeTokenLifetimeMs: options.changeTokenLifetimeMs ?? SEVEN_DAYS_MS,

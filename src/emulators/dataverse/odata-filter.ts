@@ -1,4 +1,4 @@
-import { CONTACT_COLUMNS, type Column, edmTypeOf } from './contact-schema.js';
+import { CONTACT_COLUMNS, type Column, type ContactColumns, edmTypeOf } from './contact-schema.js';
 import { faults } from './dataverse-errors.js';
 import type { Row } from './store.js';
 
@@ -55,10 +55,7 @@ function tokenize(filter: string): Token[] {
   return tokens;
 }
 
-export function parseFilter(
-  filter: string,
-  columns: Readonly<Record<string, Column>> = CONTACT_COLUMNS,
-): FilterNode {
+export function parseFilter(filter: string, columns: ContactColumns = CONTACT_COLUMNS): FilterNode {
   const tokens = tokenize(filter);
   let i = 0;
   const fail = (): never => {

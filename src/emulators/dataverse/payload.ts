@@ -2,6 +2,7 @@ import {
   CONTACT_BINDINGS,
   CONTACT_COLUMNS,
   type Column,
+  type ContactColumns,
   DEFAULT_STATUS_FOR_STATE,
   edmTypeOf,
   isGuid,
@@ -14,7 +15,11 @@ import type { DataverseStore, Row } from './store.js';
  * option out of range, binding to a missing record) and returns the columns to write. Read-only columns
  * are ignored, as the service ignores values for attributes that are not valid for create or update.
  */
-export function readPayload(body: string, store: DataverseStore): Row {
+export function readPayload(
+  body: string,
+  store: DataverseStore,
+  columns: ContactColumns = CONTACT_COLUMNS,
+): Row {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body === '' ? '{}' : body);
@@ -29,7 +34,7 @@ export function readPayload(body: string, store: DataverseStore): Row {
       continue;
     }
     if (key.includes('@')) continue; // instance annotations such as @odata.type
-    const column = CONTACT_COLUMNS[key];
+    const column = columns[key];
     if (!column || column.type === 'lookup') throw faults.invalidPayloadProperty(key);
     if (column.readOnly) continue;
     fields[key] = checkValue(key, column, value);

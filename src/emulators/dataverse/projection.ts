@@ -1,8 +1,17 @@
-import { CONTACT_COLUMNS } from './contact-schema.js';
+import { CONTACT_COLUMNS, type Column, type ContactColumns } from './contact-schema.js';
 import type { DataverseStore, Row } from './store.js';
 
 const FORMATTED = 'OData.Community.Display.V1.FormattedValue';
-const ALL_COLUMNS = Object.keys(CONTACT_COLUMNS);
+/** Column names per table, listed once: every row of every page is projected over them. */
+const namesOf = new WeakMap<ContactColumns, string[]>();
+
+function allColumns(columns: ContactColumns): string[] {
+  const known = namesOf.get(columns);
+  if (known) return known;
+  const names = Object.keys(columns);
+  namesOf.set(columns, names);
+  return names;
+}
 
 export function etagOf(row: Row): string {
   return `W/"${String(row.versionnumber)}"`;
@@ -22,11 +31,12 @@ export function project(
   select: string[] | null,
   annotations: string | null,
   store: DataverseStore,
+  columns: ContactColumns = CONTACT_COLUMNS,
 ): Row {
   const out: Row = { '@odata.etag': etagOf(row) };
-  for (const name of select ?? ALL_COLUMNS) {
+  for (const name of select ?? allColumns(columns)) {
     if (name === 'contactid') continue;
-    if (annotations && wantsFormatted(annotations)) annotate(out, name, row, store);
+    if (annotations && wantsFormatted(annotations)) annotate(out, columns[name], name, row, store);
     out[name] = row[name] ?? null;
   }
   out.contactid = row.contactid;
@@ -37,8 +47,7 @@ function wantsFormatted(annotations: string): boolean {
   return annotations === '*' || annotations.includes(FORMATTED);
 }
 
-function annotate(out: Row, name: string, row: Row, store: DataverseStore): void {
-  const column = CONTACT_COLUMNS[name];
+function annotate(out: Row, column: Column | undefined, name: string, row: Row, store: DataverseStore): void {
   const value = row[name];
   if (!column || value === null || value === undefined) return;
   if (column.type === 'lookup') {

@@ -1,5 +1,5 @@
 import { parsePrefer } from './api-types.js';
-import { CONTACT_COLUMNS } from './contact-schema.js';
+import { CONTACT_COLUMNS, type ContactColumns } from './contact-schema.js';
 import { faults } from './dataverse-errors.js';
 import { type FilterNode, parseFilter } from './odata-filter.js';
 
@@ -48,7 +48,11 @@ export function readPreferences(header: string | undefined): Preferences {
 }
 
 /** Parses and validates the system query options of a contacts request, rejecting what Dataverse rejects. */
-export function readQueryOptions(rawQuery: string, trackChanges: boolean): QueryOptions {
+export function readQueryOptions(
+  rawQuery: string,
+  trackChanges: boolean,
+  columns: ContactColumns = CONTACT_COLUMNS,
+): QueryOptions {
   const params = new URLSearchParams(rawQuery);
   if (params.has('$skip')) throw faults.skipNotSupported();
   for (const name of params.keys()) {
@@ -62,9 +66,9 @@ export function readQueryOptions(rawQuery: string, trackChanges: boolean): Query
   }
   const kept = new URLSearchParams([...params].filter(([name]) => name !== '$skiptoken'));
   return {
-    select: readSelect(params.get('$select')),
-    filter: params.has('$filter') ? parseFilter(params.get('$filter')!) : null,
-    orderBy: readOrderBy(params.get('$orderby')),
+    select: readSelect(params.get('$select'), columns),
+    filter: params.has('$filter') ? parseFilter(params.get('$filter')!, columns) : null,
+    orderBy: readOrderBy(params.get('$orderby'), columns),
     top: readTop(params.get('$top')),
     skipToken: params.get('$skiptoken'),
     deltaToken,
@@ -73,21 +77,21 @@ export function readQueryOptions(rawQuery: string, trackChanges: boolean): Query
   };
 }
 
-export function readSelect(raw: string | null): string[] | null {
+export function readSelect(raw: string | null, columns: ContactColumns = CONTACT_COLUMNS): string[] | null {
   if (raw === null) return null;
   const names = raw.split(',').map((n) => n.trim());
   for (const name of names) {
-    if (!CONTACT_COLUMNS[name]) throw faults.unknownProperty(name);
+    if (!columns[name]) throw faults.unknownProperty(name);
   }
   return names;
 }
 
-function readOrderBy(raw: string | null): QueryOptions['orderBy'] {
+function readOrderBy(raw: string | null, columns: ContactColumns): QueryOptions['orderBy'] {
   if (raw === null) return [];
   return raw.split(',').map((clause) => {
     const [column = '', direction = 'asc', ...rest] = clause.trim().split(/\s+/);
     if (rest.length > 0 || !['asc', 'desc'].includes(direction)) throw faults.querySyntax();
-    if (!CONTACT_COLUMNS[column]) throw faults.unknownProperty(column);
+    if (!columns[column]) throw faults.unknownProperty(column);
     return { column, descending: direction === 'desc' };
   });
 }
