@@ -10,6 +10,11 @@ export function syncedHash(state: ContactState, key: string): string | null {
   return entry ? entry.slice(2) : null;
 }
 
+/** Whether `hash` is the agreed value of `key` and came from `side` (koppel wrote it to the other). */
+export function agreedFrom(state: ContactState, key: string, hash: string, side: Side): boolean {
+  return syncedHash(state, key) === hash && syncedBy(state, key) === side;
+}
+
 function syncedBy(state: ContactState, key: string): Side | null {
   const entry = state.synced[key];
   if (!entry) return null;

@@ -226,14 +226,16 @@ function adoptExisting(match: PageMatch, states: Map<string, ContactState>): voi
 
 /** The dead-letter reason of a contact the initial match could not pair with one Mail+ contact. */
 function ambiguityReport(contactId: string, count: number): MailplusMessage {
-  const cause =
+  const [cause, remedy] =
     count > 1
-      ? `${count} Mail+ contacts have this contact's e-mail address and none has its contactid as externalId`
-      : "the one Mail+ contact with this contact's e-mail address stands for another Dataverse contact too (same address, or already linked)";
-  const remedy =
-    count > 1
-      ? 'Remove the duplicates in Mail+ (or give one of them the contactid as externalId), then resync'
-      : 'Merge the duplicate contacts in Dataverse (or give them different addresses), then resync';
+      ? [
+          `${count} Mail+ contacts have this contact's e-mail address and none has its contactid as externalId`,
+          'Remove the duplicates in Mail+ (or give one of them the contactid as externalId), then resync',
+        ]
+      : [
+          "the one Mail+ contact with this contact's e-mail address stands for another Dataverse contact too (same address, or already linked)",
+          'Merge the duplicate contacts in Dataverse (or give them different addresses), then resync',
+        ];
   return {
     op: 'rejected',
     contactId,

@@ -1,6 +1,6 @@
 import { type BatchOutcome, type ContactInput, permissionsOf } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
-import { markSynced, mayWrite, wasSent } from './change-detection.js';
+import { agreedFrom, markSynced, mayWrite, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
@@ -173,7 +173,7 @@ async function existingUpdate(ctx: SyncContext, upsert: Upsert, state: ContactSt
     return (
       hash === undefined ||
       hash === change.hash ||
-      state.synced[key] === `d:${hash}` ||
+      agreedFrom(state, key, hash, 'dataverse') ||
       wasSent(state, key, hash)
     );
   };

@@ -6,6 +6,8 @@ import { z } from 'zod';
  * `requireMailplus` check completeness where a connection is actually made.
  */
 const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** How long to wait for an answer before the request counts as failed (and is retried). */
+const requestTimeoutSeconds = z.number().int().min(1).max(600, 'must be at most 600').optional();
 
 export const dataverseSettings = z.strictObject({
   /** The Web API root, e.g. https://contoso.crm4.dynamics.com/api/data/v9.2/ */
@@ -19,8 +21,7 @@ export const dataverseSettings = z.strictObject({
   /** Only for loopback emulators: allow plain http. */
   allowInsecureLoopback: z.boolean().optional(),
   maxConcurrency: z.number().int().min(1).max(52, 'must be at most 52 (Dataverse refuses more)').optional(),
-  /** How long to wait for an answer before the request counts as failed (and is retried). */
-  requestTimeoutSeconds: z.number().int().min(1).max(600, 'must be at most 600').optional(),
+  requestTimeoutSeconds,
 });
 
 export const mailplusSettings = z.strictObject({
@@ -30,8 +31,7 @@ export const mailplusSettings = z.strictObject({
   consumerSecret: z.string().min(1).optional(),
   caFile: z.string().min(1).optional(),
   allowInsecureLoopback: z.boolean().optional(),
-  /** How long to wait for an answer before the request counts as failed (and is retried). */
-  requestTimeoutSeconds: z.number().int().min(1).max(600, 'must be at most 600').optional(),
+  requestTimeoutSeconds,
 });
 
 export const tenantSettings = z.strictObject({

@@ -22,9 +22,10 @@ export class UpdateFaults {
 
   /** Throws the fault scripted for this update of `contactId`, if any. */
   apply(contactId: string): void {
-    const entry = this.#scripted.get(contactId);
+    const key = contactId.toLowerCase();
+    const entry = this.#scripted.get(key);
     if (!entry) return;
-    if (--entry.left <= 0) this.#scripted.delete(contactId);
+    if (--entry.left <= 0) this.#scripted.delete(key);
     throw entry.fault.kind === 'plugin-refuses'
       ? faults.pluginRefused(entry.fault.message)
       : faults.unexpected();

@@ -34,7 +34,6 @@ export interface MailplusEmulatorAdmin {
 export interface AdminParts {
   store: ContactStore;
   faults: FaultInjector;
-  scripted: Fault[];
   recorder: RequestRecorder;
   random: Random;
   seed: number;
@@ -69,9 +68,7 @@ export function createAdmin(parts: AdminParts): MailplusEmulatorAdmin {
     optOut: (externalId) => must(store.optOut(externalId), externalId),
     resubscribe: (externalId, bits) => must(store.resubscribe(externalId, bits), externalId),
     setFaults: (rates) => parts.faults.setRates(rates),
-    injectFaults: (...faults) => {
-      parts.scripted.push(...faults);
-    },
+    injectFaults: (...faults) => parts.faults.inject(...faults),
     requestCounts: () => recorder.counts(),
     requestLog: () => recorder.log(),
     resetRequests: () => recorder.reset(),

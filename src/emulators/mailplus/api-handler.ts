@@ -13,9 +13,8 @@ import type { RequestRecorder } from './request-recorder.js';
 export interface ApiContext {
   store: ContactStore;
   verifier: OAuthVerifier;
+  /** Scripted faults first (FaultInjector.inject), then random draws. */
   faults: FaultInjector;
-  /** Faults queued by a test, served before any random draw. */
-  scripted: Fault[];
   recorder: RequestRecorder;
   scheme: 'http' | 'https';
 }
@@ -27,7 +26,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   const base = BASE_PATHS.find((b) => url.pathname === b || url.pathname.startsWith(`${b}/`));
   const path = base ? url.pathname.slice(base.length) : url.pathname;
   const record = ctx.recorder.start(req, url, path);
-  const fault = ctx.scripted.shift() ?? ctx.faults.draw();
+  const fault = ctx.faults.draw();
   if (fault && (await applyFault(fault, req, res))) {
     record.finish(fault.kind === 'status' ? fault.status : 0, `fault:${fault.kind}`);
     return;

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Clock, seededRandom, systemClock } from '../../clock.js';
 import { selfSignedCertificate } from '../../tls/self-signed.js';
-import { type Fault, FaultInjector, type FaultRates } from '../shared/faults.js';
+import { FaultInjector, type FaultRates } from '../shared/faults.js';
 import { type AccountProperty, DEFAULT_ACCOUNT_PROPERTIES } from './account-properties.js';
 import { createAdmin, type MailplusEmulatorAdmin } from './admin.js';
 import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
@@ -77,9 +77,8 @@ export async function startMailplusEmulator(
     maxUpdatesPageSize: options.maxUpdatesPageSize ?? 10_000,
   });
   const faults = new FaultInjector(seededRandom(seed ^ 0x5bd1e995), options.faults);
-  const scripted: Fault[] = [];
   const recorder = new RequestRecorder(clock);
-  const admin = createAdmin({ store, faults, scripted, recorder, random, seed });
+  const admin = createAdmin({ store, faults, recorder, random, seed });
   if (options.seedContacts) admin.seed(options.seedContacts);
   const verifier = new OAuthVerifier({
     consumerKey,
@@ -88,7 +87,7 @@ export async function startMailplusEmulator(
     maxSkewSeconds: options.maxClockSkewSeconds,
   });
   const certificate = tls ? await selfSignedCertificate() : undefined;
-  const api: ApiContext = { store, verifier, faults, scripted, recorder, scheme: tls ? 'https' : 'http' };
+  const api: ApiContext = { store, verifier, faults, recorder, scheme: tls ? 'https' : 'http' };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     // Like any HTTP server, the service dates its answers; on the emulator's clock, so tests can skew it.
     res.setHeader('date', new Date(clock.now()).toUTCString());
