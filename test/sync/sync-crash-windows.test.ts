@@ -7,7 +7,7 @@ import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
 import { deliverToMailplus } from '../../src/sync/mailplus-deliverer.js';
 import { pollMailplus } from '../../src/sync/mailplus-poller.js';
-import { mapperForTenant, saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
+import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
@@ -200,13 +200,12 @@ describe('sync across a crash between a remote write and its record', () => {
   it('keeps that newer Dataverse value also when Mail+ owns the field', () =>
     withSyncHarness({ contacts: 10 }, async (h) => {
       // With Mail+ as owner, the owner rule would let an older value read back from Mail+ win.
-      await saveDefinitionForTenant(h.t.app, TENANT, {
+      await h.useDefinition({
         scope: { kind: 'all-active' },
         fields: DEFAULT_FIELDS.map((f) => (f.dataverse === 'jobtitle' ? { ...f, owner: 'mailplus' } : f)),
         permissions: DEFAULT_PERMISSIONS,
       });
-      await h.engine.close();
-      const ctx = await h.engine.context(TENANT);
+      const ctx = h.ctx;
       await pollDataverse(ctx);
       await assert.rejects(deliverToMailplus(dying(ctx)), /killed/);
       const id = h.dataverse.admin.listContacts()[6]!.contactid as string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Column } from '../../src/emulators/dataverse/contact-schema.js';
 import { DEFAULT_ACCOUNT_PROPERTIES } from '../../src/emulators/mailplus/index.js';
-import { definitionForTenant, saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
+import { definitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import {
   DEFAULT_FIELDS,
   DEFAULT_PERMISSIONS,
@@ -92,10 +92,9 @@ type Test = (h: SyncHarness, ids: string[], ctx: SyncContext) => Promise<void>;
  */
 function withCustomFields(def: SyncDefinitionInput, test: Test): Promise<void> {
   return withSyncHarness(OPTIONS, async (h) => {
-    await saveDefinitionForTenant(h.t.app, TENANT, def);
-    await h.engine.close();
+    await h.useDefinition(def);
     const ids = h.dataverse.admin.listContacts().map((row) => String(row.contactid));
-    await test(h, ids, await h.engine.context(TENANT));
+    await test(h, ids, h.ctx);
   });
 }
 

@@ -15,7 +15,7 @@ import {
 } from '../../src/emulators/mailplus/index.js';
 import type { FaultRates } from '../../src/emulators/shared/faults.js';
 import { createLogger } from '../../src/log/logger.js';
-import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
+import { mapperForTenant, saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/sync-engine.js';
 import { findPersonalData, personalDataOf } from '../helpers/pii-scan.js';
@@ -28,11 +28,14 @@ export interface SyncHarness {
   dataverse: DataverseEmulator;
   mailplus: MailplusEmulator;
   engine: SyncEngine;
+  /** The engine's context for the tenant (a fresh one after useDefinition). */
   ctx: SyncContext;
   /** One sync round; returns the round's result. */
   round(): ReturnType<SyncEngine['round']>;
   /** Rounds until nothing moves any more (at most `max`). */
   settle(max?: number): Promise<void>;
+  /** Stores the tenant's sync definition; the engine starts afresh so the next round (and ctx) use it. */
+  useDefinition(input: unknown): Promise<void>;
   /** The engine's log lines so far (JSON). */
   logs(): string[];
   close(): Promise<void>;
@@ -112,7 +115,7 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
   });
   const ctx = await engine.context(TENANT);
   const round = () => engine.round(TENANT);
-  return {
+  const harness: SyncHarness = {
     t,
     dataverse,
     mailplus,
@@ -129,6 +132,12 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
       }
       throw new Error(`the sync did not settle in ${max} rounds`);
     },
+    useDefinition: async (input) => {
+      await saveDefinitionForTenant(t.app, TENANT, input);
+      // The engine built its mapper before the definition was stored: start it afresh.
+      await engine.close();
+      harness.ctx = await engine.context(TENANT);
+    },
     logs: () => [...logLines],
     close: async () => {
       await engine.close();
@@ -144,6 +153,22 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
       if (hits.length > 0) throw new Error(`personal data in the clear: ${hits.join('; ')}`);
     },
   };
+  return harness;
+}
+
+/**
+ * The Mail+ properties of `id` that still hold something: a value, or a set with an entry switched on.
+ * An anonymized contact has none.
+ */
+export function propertiesHoldingData(h: SyncHarness, id: string): string[] {
+  const properties = h.mailplus.admin.contact(id)?.properties ?? {};
+  return Object.entries(properties)
+    .filter(([, value]) =>
+      Array.isArray(value)
+        ? value.some((entry) => (entry as { enabled?: boolean }).enabled)
+        : value !== null && value !== undefined && value !== '',
+    )
+    .map(([name]) => name);
 }
 
 /** Whether permission `bit` is on for `id` in the Mail+ emulator (undefined: no such contact or bit). */

@@ -7,7 +7,6 @@ import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
 import { deliverToMailplus } from '../../src/sync/mailplus-deliverer.js';
 import { pollMailplus } from '../../src/sync/mailplus-poller.js';
-import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
 import {
@@ -15,7 +14,6 @@ import {
   pendingMessages,
   permission,
   type SyncHarness,
-  TENANT,
   withSyncHarness,
 } from './sync-harness.js';
 
@@ -152,14 +150,12 @@ describe('live sync: "do not bulk e-mail" with onDoNotBulkEmail withdraw-permiss
   /** A settled harness whose tenant withdraws permissions instead of anonymizing. */
   const withdrawing = (test: (h: SyncHarness) => Promise<void>) =>
     withSyncHarness({ contacts: 5 }, async (h) => {
-      await saveDefinitionForTenant(h.t.app, TENANT, {
+      await h.useDefinition({
         scope: { kind: 'all-active' },
         fields: DEFAULT_FIELDS,
         permissions: DEFAULT_PERMISSIONS,
         onDoNotBulkEmail: 'withdraw-permissions',
       });
-      // The engine built its mapper before the definition was stored: start it afresh.
-      await h.engine.close();
       await h.settle();
       await test(h);
     });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_ACCOUNT_PROPERTIES } from '../../src/emulators/mailplus/index.js';
-import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS, type FieldMapping } from '../../src/sync/mapping/index.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
-import { type SyncHarness, TENANT, withSyncHarness } from './sync-harness.js';
+import { type SyncHarness, withSyncHarness } from './sync-harness.js';
 
 // Every case: one poison record in a batch of several. It is dead-lettered with a reason that names
 // the field and the rule (never the value), and the others of the same batch arrive.
@@ -120,14 +119,13 @@ function contactIds(h: SyncHarness): string[] {
   return h.dataverse.admin.listContacts().map((r) => String(r.contactid));
 }
 
-/** The default mapping plus one field; the engine is closed so the next round builds its mapper anew. */
+/** The default mapping plus one field. */
 async function mapAlso(h: SyncHarness, field: Pick<FieldMapping, 'dataverse' | 'mailplus' | 'direction'>) {
-  await saveDefinitionForTenant(h.t.app, TENANT, {
+  await h.useDefinition({
     scope: { kind: 'all-active' },
     fields: [...DEFAULT_FIELDS, { ...field, category: 'background' }],
     permissions: DEFAULT_PERMISSIONS,
   });
-  await h.engine.close();
 }
 
 async function assertOnlyDeadLetter(h: SyncHarness, key: string, reasons: RegExp[], value: string) {

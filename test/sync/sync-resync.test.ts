@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
 import type { ChangePage } from '../../src/connectors/dynamics/index.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
-import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { PG_SKIP_REASON } from '../helpers/stores.js';
 import {
   type HarnessOptions,
   permission,
+  propertiesHoldingData,
   type SyncHarness,
   TENANT,
   withSyncHarness,
@@ -69,18 +69,6 @@ const contactPageReads = (h: SyncHarness) =>
 /** Each Mail+ contact's properties, to tell which ones a resync touched. */
 function mailplusSnapshot(h: SyncHarness): Map<string, string> {
   return new Map(h.mailplus.admin.contacts().map((c) => [c.externalId, JSON.stringify(c.properties)]));
-}
-
-/** The Mail+ properties of `id` that still hold a value or a permission switched on. */
-function propertiesHoldingData(h: SyncHarness, id: string): string[] {
-  const properties = h.mailplus.admin.contact(id)?.properties ?? {};
-  return Object.entries(properties)
-    .filter(([, value]) =>
-      Array.isArray(value)
-        ? value.some((entry) => (entry as { enabled?: boolean }).enabled)
-        : value !== null && value !== undefined && value !== '',
-    )
-    .map(([name]) => name);
 }
 
 /** Asserts that only `changed` differ in Mail+ from `before`. */
@@ -193,14 +181,12 @@ describe('full resync after an expired change-tracking token', () => {
 
   it("withdraws the permissions of a contact deleted while the token was expired, when the tenant's definition says so", () =>
     afterLoad({ contacts: 6 }, async (h, dataverseClock) => {
-      await saveDefinitionForTenant(h.t.app, TENANT, {
+      await h.useDefinition({
         scope: { kind: 'all-active' },
         fields: DEFAULT_FIELDS,
         permissions: DEFAULT_PERMISSIONS,
         onDataverseDelete: 'withdraw-permissions',
       });
-      // The engine built its mapper before the definition was stored: start it afresh.
-      await h.engine.close();
       const id = sortedIds(h).find((candidate) => permission(h, candidate, 1) === true)!;
       const email = h.mailplus.admin.contact(id)!.properties!.email;
       dataverseClock.advance(EIGHT_DAYS_MS);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
-import { startSyncHarness, TENANT } from './sync-harness.js';
+import { startSyncHarness } from './sync-harness.js';
 
 describe('sync scope', () => {
   it('marketing list: only members are synced; joiners arrive and leavers are removed within a round', async () => {
@@ -11,12 +10,11 @@ describe('sync scope', () => {
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       const list = h.dataverse.admin.createList('Nieuwsbrief');
       h.dataverse.admin.addListMembers(list.listid, ids.slice(0, 4));
-      await saveDefinitionForTenant(h.t.app, TENANT, {
+      await h.useDefinition({
         scope: { kind: 'marketing-list', listId: list.listid },
         fields: DEFAULT_FIELDS,
         permissions: DEFAULT_PERMISSIONS,
       });
-      await h.engine.close();
       await h.settle();
       const inMailplus = () =>
         h.mailplus.admin
@@ -50,12 +48,11 @@ describe('sync scope', () => {
     try {
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
       for (const id of ids.slice(0, 2)) h.dataverse.admin.updateContact(id, { donotphone: true });
-      await saveDefinitionForTenant(h.t.app, TENANT, {
+      await h.useDefinition({
         scope: { kind: 'boolean-column', column: 'donotphone' },
         fields: DEFAULT_FIELDS,
         permissions: DEFAULT_PERMISSIONS,
       });
-      await h.engine.close();
       await h.settle();
       assert.deepEqual(
         new Set(h.mailplus.admin.contacts().map((c) => c.externalId)),

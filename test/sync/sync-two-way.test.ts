@@ -1,21 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { permission, type SyncHarness, startSyncHarness } from './sync-harness.js';
-
-/**
- * The Mail+ properties of `id` that still hold something: a value, or a set with an entry switched on.
- * An anonymized contact has none.
- */
-function propertiesHoldingData(h: SyncHarness, id: string): string[] {
-  const properties = h.mailplus.admin.contact(id)?.properties ?? {};
-  return Object.entries(properties)
-    .filter(([, value]) =>
-      Array.isArray(value)
-        ? value.some((entry) => (entry as { enabled?: boolean }).enabled)
-        : value !== null && value !== undefined && value !== '',
-    )
-    .map(([name]) => name);
-}
+import { permission, propertiesHoldingData, type SyncHarness, startSyncHarness } from './sync-harness.js';
 
 describe('two-way sync on the emulators', () => {
   let h: SyncHarness;
