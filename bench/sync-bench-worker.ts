@@ -11,11 +11,10 @@ import { type App, createApp } from '../src/app.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { OrgThrottleRegistry } from '../src/connectors/dynamics/org-throttle.js';
-import { MailplusConnector } from '../src/connectors/mailplus/index.js';
+import { MailplusConnector, MailplusPort } from '../src/connectors/mailplus/index.js';
 import { createLogger } from '../src/log/logger.js';
-import { mapperForTenant } from '../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../src/sync/sync-context.js';
-import { SyncEngine } from '../src/sync/sync-engine.js';
+import type { SyncEngine } from '../src/sync/sync-engine.js';
 import type { RoundResult } from '../src/sync/tenant-sync.js';
 import { mailplusClientFor } from '../src/tenants/connect.js';
 import { serve } from './lib/rpc.js';
@@ -134,11 +133,11 @@ function instrument(c: SyncContext): void {
       if (key === 'changes')
         return (o: Parameters<typeof dv.changes>[0]) =>
           timedIterable(obj.changes(o), 'dataverse.changes page');
-      if (key === 'batch')
-        return async (...args: Parameters<typeof dv.batch>) => {
+      if (key === 'updateMany')
+        return async (...args: Parameters<typeof dv.updateMany>) => {
           const t0 = performance.now();
           try {
-            return await obj.batch(...args);
+            return await obj.updateMany(...args);
           } finally {
             count('dataverse.batch', performance.now() - t0);
           }
@@ -234,14 +233,13 @@ serve({
     const config = loadConfig({ env });
     writeFileSync(join(config.dataDir, 'dv.pem'), arg.dataverse.caCertificate);
     writeFileSync(join(config.dataDir, 'mp.pem'), arg.mailplus.caCertificate);
-    app = await createApp(config, { env });
-    engine = new SyncEngine(app, {
-      clock: systemClock,
+    app = await createApp(config, {
+      env,
       log: createLogger('silent'),
-      mapperFor: (tenantId) => mapperForTenant(app!, tenantId),
       mailplusOverlapMs: arg.mailplusOverlapMs,
-      mailplusFrom: Date.now() - 1_000,
+      mailplusFrom: systemClock.now() - 1_000,
     });
+    engine = app.engine;
     await app.tenants.add(TENANT, 'Bench BV');
     await app.tenants.updateSettings(TENANT, {
       'dataverse.baseUrl': arg.dataverse.baseUrl,
@@ -259,11 +257,13 @@ serve({
       // What-if only: the same connector, built with another feed page size (src/ is not changed).
       const settings = await app.tenants.settings(TENANT);
       const deps = { throttles: new OrgThrottleRegistry(systemClock), clock: systemClock };
-      ctx.mailplus = new MailplusConnector(mailplusClientFor(settings.mailplus, deps), {
+      const client = mailplusClientFor(settings.mailplus, deps);
+      const connector = new MailplusConnector(client, {
         overlapMs: arg.mailplusOverlapMs,
         clock: systemClock,
         pageSize: arg.feedPageSize,
       });
+      ctx.mailplus = new MailplusPort(connector, client);
     }
     instrument(ctx);
     return { rssBytes: process.memoryUsage().rss, store: app.store.dialect };

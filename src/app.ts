@@ -1,14 +1,20 @@
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
+import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
+import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import type { SecurityEvent } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
+import { RetentionJob } from './retention/retention-job.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
+import { DefinitionStore } from './sync/definition-store.js';
+import type { ConnectorFactory } from './sync/ports/index.js';
+import { SyncEngine } from './sync/sync-engine.js';
 import { TenantStore } from './tenants/tenant-store.js';
 
 export interface AppOptions {
@@ -18,14 +24,29 @@ export interface AppOptions {
   onSecurityEvent?: (event: SecurityEvent) => void;
   /** Azure Key Vault client factory; default the real SDK (tests pass a fake). */
   keyVault?: CryptographyClientFactory;
+  /** The logger; default the configured one (standard output and/or daily files), made on first use. */
+  log?: Logger;
+  /** Builds a tenant's connectors; default the real Dataverse and Mail+ clients (tests may wrap them). */
+  connectors?: (real: ConnectorFactory) => ConnectorFactory;
+  /** The Mail+ feed overlap in ms; default `sync.mailplusOverlapSeconds` (tests use sub-second ones). */
+  mailplusOverlapMs?: number;
+  /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
+  mailplusFrom?: number;
 }
 
 export interface App {
   config: KoppelConfig;
+  clock: Clock;
+  random: Random;
+  /** Made on first use, so a command that logs nothing opens no log file. */
+  readonly log: Logger;
   store: Store;
   keys: KeyRing;
   queue: Queue;
   tenants: TenantStore;
+  definitions: DefinitionStore;
+  engine: SyncEngine;
+  retention: RetentionJob;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -33,7 +54,10 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The composition root: the CLI, the server and the tests all build koppel here, from one configuration. */
+/**
+ * The composition root: the CLI, the server, the workers, the demo, the tests and the benchmarks all
+ * build koppel here, from one configuration. It is the only module that picks implementations.
+ */
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
@@ -43,7 +67,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
     const keys = new KeyRing(store.db, masters.keys, clock, random);
-    const deps = {
+    const queueDeps = {
       store,
       keys,
       clock,
@@ -51,19 +75,65 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
     };
-    const queue = store.dialect === 'sqlite' ? createSqliteQueue(deps) : createPostgresQueue(deps);
+    const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
+    const tenants = new TenantStore(store.db, keys, clock);
+    const definitions = new DefinitionStore(store, tenants, clock);
+    const logger = lazyLogger(config, clock, options.log);
+    const real = createConnectorFactory({
+      tenants,
+      clock,
+      random,
+      mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
+    });
+    const engine = new SyncEngine({
+      store,
+      queue,
+      keys,
+      tenants,
+      clock,
+      get log() {
+        return logger.get();
+      },
+      connectors: options.connectors ? options.connectors(real) : real,
+      mapperFor: (tenantId) => definitions.mapperFor(tenantId),
+      mailplusFrom: options.mailplusFrom,
+    });
     return {
       config,
+      clock,
+      random,
+      get log() {
+        return logger.get();
+      },
       store,
       keys,
       queue,
-      tenants: new TenantStore(store.db, keys, clock),
+      tenants,
+      definitions,
+      engine,
+      retention: new RetentionJob({ store, queue, config, clock }),
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
-      close: () => store.close(),
+      close: async () => {
+        await engine.close();
+        logger.close();
+        await store.close();
+      },
     };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+function lazyLogger(config: KoppelConfig, clock: Clock, given: Logger | undefined) {
+  let made: AppLogger | undefined;
+  return {
+    get: (): Logger => {
+      if (given) return given;
+      made ??= createAppLogger(config, { clock });
+      return made.logger;
+    },
+    close: () => made?.close(),
+  };
 }

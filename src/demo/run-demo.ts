@@ -1,16 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import { createApp } from '../app.js';
-import { systemClock } from '../clock.js';
+import { type Clock, every, systemClock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
 import { startMailplusEmulator } from '../emulators/mailplus/index.js';
 import { createLogger } from '../log/logger.js';
 import { type StatusServer, startStatusServer } from '../status/status-server.js';
-import { mapperForTenant } from '../sync/mapper-for-tenant.js';
-import { SyncEngine } from '../sync/sync-engine.js';
+import type { SyncEngine } from '../sync/sync-engine.js';
 import type { SyncStats } from '../sync/sync-stats.js';
 import { demoEdits } from './demo-edits.js';
 
@@ -41,29 +39,23 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     `koppel demo: ${options.contacts.toLocaleString('en')} synthetic contacts, two-way sync, everything local`,
   );
   out(`  data:       ${demoDir} (SQLite; replaced at each demo run)`);
-  const started = Date.now();
+  // The demo shows real time passing: the system clock, the one the app gets too.
+  const clock: Clock = systemClock;
+  const started = clock.now();
   const dataverse = await startDataverseEmulator({ seedContacts: options.contacts, randomSeed: 2026 });
   const mailplus = await startMailplusEmulator({ randomSeed: 2026 });
   out(
-    `  Dataverse:  emulator at ${dataverse.baseUrl} (seeded in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  Dataverse:  emulator at ${dataverse.baseUrl} (seeded in ${((clock.now() - started) / 1000).toFixed(1)} s)`,
   );
   out(`  Mail+:      emulator at ${mailplus.baseUrl}`);
   writeFileSync(join(caDir, 'dataverse.pem'), dataverse.caCertificate);
   writeFileSync(join(caDir, 'mailplus.pem'), mailplus.caCertificate!);
 
-  const app = await createApp({
-    ...config,
-    dataDir: demoDir,
-    store: { driver: 'sqlite' },
-    masterKey: { source: 'file' },
-  });
-  const log = createLogger('warn');
-  const engine = new SyncEngine(app, {
-    clock: systemClock,
-    log,
-    mapperFor: (tenantId) => mapperForTenant(app, tenantId),
-    mailplusOverlapMs: 5_000,
-  });
+  const app = await createApp(
+    { ...config, dataDir: demoDir, store: { driver: 'sqlite' }, masterKey: { source: 'file' } },
+    { clock, log: createLogger('warn'), mailplusOverlapMs: 5_000 },
+  );
+  const { engine } = app;
   let status: StatusServer | undefined;
   try {
     await app.tenants.add(TENANT, 'Demo BV');
@@ -89,11 +81,11 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     }
 
     out('\n1. Initial load: Dataverse -> Mail+');
-    const loadStart = Date.now();
-    const bar = progress(options, options.contacts, () => ctx.stats.writtenToMailplus);
+    const loadStart = clock.now();
+    const bar = progress(clock, options, options.contacts, () => ctx.stats.writtenToMailplus);
     await engine.round(TENANT);
     bar.stop();
-    const loadSeconds = (Date.now() - loadStart) / 1000;
+    const loadSeconds = (clock.now() - loadStart) / 1000;
     const dvCalls = dataverse.admin.requestCounts().total;
     const mpCalls = mailplus.admin.requestCounts().total;
     out(
@@ -114,9 +106,9 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
       out(`   made:    ${edit.describe}`);
     }
     const pending = new Set(edits);
-    const deadline = Date.now() + 60_000;
-    while (pending.size > 0 && Date.now() < deadline) {
-      await sleep(options.pollIntervalMs);
+    const deadline = clock.now() + 60_000;
+    while (pending.size > 0 && clock.now() < deadline) {
+      await clock.sleep(options.pollIntervalMs);
       await engine.round(TENANT);
       for (const edit of [...pending]) {
         if (!edit.arrived()) continue;
@@ -127,33 +119,27 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     out('\n3. Summary');
     const deadLetters = (await app.queue.listDeadLetters({ tenantId: TENANT })).length;
     for (const line of summaryLines(ctx.stats, deadLetters)) out(`   ${line}`);
-    out(`   total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    out(`   total time ${((clock.now() - started) / 1000).toFixed(1)} s`);
     if (pending.size > 0) {
       out(`   ${pending.size} edit(s) did not arrive within 60 s`);
       return 1;
     }
     if (options.exitWhenDone) return 0;
     out('\nStill syncing both ways; press Ctrl-C to stop.');
-    await keepSyncing(engine, options);
+    await keepSyncing(engine, clock, options);
     return 0;
   } finally {
     await status?.close();
-    await engine.close();
     await app.close();
     await dataverse.close();
     await mailplus.close();
   }
 }
 
-async function keepSyncing(engine: SyncEngine, options: DemoOptions): Promise<void> {
-  let stop = false;
-  void options.stopped.then(() => {
-    stop = true;
-  });
-  while (!stop) {
-    await Promise.race([sleep(options.pollIntervalMs), options.stopped]);
-    if (!stop) await engine.round(TENANT);
-  }
+async function keepSyncing(engine: SyncEngine, clock: Clock, options: DemoOptions): Promise<void> {
+  const rounds = every(clock, options.pollIntervalMs, () => engine.round(TENANT));
+  await options.stopped;
+  await rounds.stop();
 }
 
 /** The counters in words: what was read, what was written, and what needs a look. */
@@ -169,17 +155,17 @@ function summaryLines(stats: SyncStats, deadLetters: number): string[] {
   ];
 }
 
-function progress(options: DemoOptions, total: number, value: () => number): { stop(): void } {
-  if (!options.interactive) return progressLines(options.out, total, value);
+function progress(clock: Clock, options: DemoOptions, total: number, value: () => number): { stop(): void } {
+  if (!options.interactive) return progressLines(clock, options.out, total, value);
   const bar = new cliProgress.SingleBar(
     { format: '   {bar} {percentage}% | {value}/{total} contacts | {duration}s', hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
-  const timer = setInterval(() => bar.update(value()), 200);
+  const timer = every(clock, 200, () => bar.update(value()));
   return {
     stop: () => {
-      clearInterval(timer);
+      void timer.stop();
       bar.update(value());
       bar.stop();
     },
@@ -187,7 +173,12 @@ function progress(options: DemoOptions, total: number, value: () => number): { s
 }
 
 /** Without a terminal (a pipe, CI, a log file) a bar would be noise: a line at each quarter instead. */
-function progressLines(out: (line: string) => void, total: number, value: () => number): { stop(): void } {
+function progressLines(
+  clock: Clock,
+  out: (line: string) => void,
+  total: number,
+  value: () => number,
+): { stop(): void } {
   let quarter = 0;
   const report = () => {
     const done = value();
@@ -196,10 +187,10 @@ function progressLines(out: (line: string) => void, total: number, value: () => 
     quarter = reached;
     out(`   ${done.toLocaleString('en')} of ${total.toLocaleString('en')} contacts (${reached * 25}%)`);
   };
-  const timer = setInterval(report, 200);
+  const timer = every(clock, 200, report);
   return {
     stop: () => {
-      clearInterval(timer);
+      void timer.stop();
       report();
     },
   };

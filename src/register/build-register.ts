@@ -1,7 +1,6 @@
 import type { App } from '../app.js';
 import { EEA_COUNTRIES, LOOPBACK_HOST } from '../config/config-schema.js';
 import { KEY_MAX_AGE_DAYS, readKeyStatus } from '../keys/key-status.js';
-import { definitionForTenant } from '../sync/mapper-for-tenant.js';
 import type { SyncDefinition } from '../sync/mapping/index.js';
 import {
   categoriesInUse,
@@ -36,7 +35,7 @@ export async function buildRegister(app: App, options: BuildOptions = {}): Promi
   const definitions = new Map<string, SyncDefinition>();
   const controllers: ControllerEntry[] = [];
   for (const tenant of tenants) {
-    const def = await definitionForTenant(app, tenant.id);
+    const def = await app.definitions.get(tenant.id);
     definitions.set(tenant.id, def);
     controllers.push(await controllerEntry(app, tenant, def, stored.has(tenant.id)));
   }

@@ -107,6 +107,37 @@ export class ContactStateStore {
     return (await query.execute()).map((row) => row.contact_id);
   }
 
+  /** Of `ids`, those koppel has never read from Dataverse nor linked in Mail+ (new to the sync). */
+  async neverSynced(tenantId: string, ids: readonly string[]): Promise<string[]> {
+    const fresh: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = await this.store.db
+        .selectFrom('sync_contacts')
+        .select(['contact_id', 'seen_dataverse', 'in_mailplus'])
+        .where('tenant_id', '=', tenantId)
+        .where('contact_id', 'in', chunk)
+        .execute();
+      const known = new Map(rows.map((r) => [r.contact_id, r]));
+      for (const id of chunk) {
+        const row = known.get(id);
+        if (!row || (row.in_mailplus === 0 && row.seen_dataverse === '{}')) fresh.push(id);
+      }
+    }
+    return fresh;
+  }
+
+  /** Every contact of the tenant that koppel keeps in Mail+. */
+  async idsInMailplus(tenantId: string): Promise<string[]> {
+    const rows = await this.store.db
+      .selectFrom('sync_contacts')
+      .select('contact_id')
+      .where('tenant_id', '=', tenantId)
+      .where('in_mailplus', '=', 1)
+      .execute();
+    return rows.map((r) => r.contact_id);
+  }
+
   /** A generation no earlier resync of the tenant stamped, so none of its stamps counts as seen. */
   async nextResyncGeneration(tenantId: string): Promise<number> {
     const row = await this.store.db

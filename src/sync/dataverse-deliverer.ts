@@ -1,4 +1,3 @@
-import type { BatchOperation } from '../connectors/dynamics/index.js';
 import { PermanentError } from '../errors.js';
 import { markSynced, mayWrite } from './change-detection.js';
 import { type Outcome, settle } from './settle.js';
@@ -13,8 +12,8 @@ interface Planned {
 }
 
 /**
- * Takes up to `limit` messages for one tenant and writes them with one $batch of updates (If-Match: *,
- * so koppel never creates a contact in Dataverse from Mail+), settling each message by its own outcome.
+ * Takes up to `limit` messages for one tenant and writes them in one call of updates (never creates:
+ * koppel never creates a contact in Dataverse from Mail+), settling each message by its own outcome.
  */
 export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise<number> {
   const messages = await ctx.queue.claim<DataverseMessage>({
@@ -54,20 +53,8 @@ export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise
 
 async function write(ctx: SyncContext, planned: Planned[], outcomes: Outcome[]): Promise<void> {
   if (planned.length === 0) return;
-  const operations: BatchOperation[] = planned.map((p) => ({
-    kind: 'upsert',
-    id: p.contactId,
-    fields: p.fields,
-    options: { mode: 'update' },
-  }));
-  let results: Awaited<ReturnType<typeof ctx.dataverse.batch>>;
-  try {
-    results = await ctx.dataverse.batch(operations, { continueOnError: true });
-  } catch (error) {
-    for (const p of planned) outcomes[p.index] = { ok: false, error: error as Error };
-    return;
-  }
-  const ok = planned.filter((_, i) => results[i]?.ok);
+  const results = await ctx.dataverse.updateMany(planned.map((p) => ({ id: p.contactId, fields: p.fields })));
+  const ok = planned.filter((_, i) => results[i]!.ok);
   await ctx.states.update(
     ctx.tenantId,
     ok.map((p) => p.contactId),
@@ -80,18 +67,14 @@ async function write(ctx: SyncContext, planned: Planned[], outcomes: Outcome[]):
     },
   );
   for (const [i, p] of planned.entries()) {
-    const result = results[i];
-    if (result?.ok) outcomes[p.index] = { ok: true };
-    else if (result?.status === 404)
+    const result = results[i]!;
+    if (result.ok) outcomes[p.index] = { ok: true };
+    else if (result.notFound)
       outcomes[p.index] = {
         ok: false,
         error: new PermanentError(`contact ${p.contactId} does not exist in Dataverse`),
       };
-    else
-      outcomes[p.index] = {
-        ok: false,
-        error: result?.error ?? new Error('the $batch gave no answer for this operation'),
-      };
+    else outcomes[p.index] = { ok: false, error: result.error };
   }
   ctx.stats.writtenToDataverse += ok.length;
 }

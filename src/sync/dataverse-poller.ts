@@ -1,10 +1,10 @@
-import type { ChangePage, ContactRow } from '../connectors/dynamics/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
 import { detectChanges, fieldChanges, rememberSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { finishResync, resyncUnderWay, startResync } from './full-resync.js';
 import { dropMailplusIndex, indexMailplusOnce, matchPage, type PageMatch } from './initial-match.js';
 import { listMembers, reconcileListScope } from './list-scope.js';
+import { type CrmChangePage, CrmFeedExpiredError, type CrmRecord } from './ports/index.js';
 import { rejectedOr } from './rejected.js';
 import type { SyncContext } from './sync-context.js';
 import { type MailplusMessage, QUEUE_TO_MAILPLUS, type RemovalReason } from './sync-mapper.js';
@@ -80,7 +80,7 @@ async function readWithResync(ctx: SyncContext, feed: FeedRead, result: PollResu
   try {
     await readFeed(ctx, checkpoint, feed, result);
   } catch (error) {
-    if ((error as Error).name !== 'ChangeTrackingExpiredError' || checkpoint === null) throw error;
+    if (!(error instanceof CrmFeedExpiredError) || checkpoint === null) throw error;
     // Read everything again: unchanged contacts hash equal and are dropped; contacts the read does not
     // return were deleted meanwhile and are removed once it is done.
     feed.resync = await startResync(ctx);
@@ -100,11 +100,10 @@ async function readFeed(
   result: PollResult,
 ): Promise<void> {
   const source = ctx.dataverse.changes({
-    select: ctx.mapper.dataverseColumns,
-    deltaLink: position,
+    ...ctx.mapper.crmRead,
+    from: position,
     // Dataverse's largest page: the fewest calls for an initial load.
     pageSize: 5000,
-    annotations: ctx.mapper.needsAnnotations,
   });
   for await (const page of source) {
     result.read += page.upserts.length + page.deletes.length;
@@ -113,9 +112,9 @@ async function readFeed(
     result.enqueued += await enqueueChangePage(ctx, page, feed);
     // Every row of the page is enqueued: remember where to continue (the next page, or the next
     // round's delta link), so a crash in the middle of an initial load resumes instead of restarting.
-    const next = page.deltaLink ?? page.nextLink;
+    const next = page.nextRound ?? page.resumeAt;
     if (next) await ctx.checkpoints.set(ctx.tenantId, 'dataverse', next);
-    if (feed.initial && page.deltaLink) {
+    if (feed.initial && page.nextRound) {
       await ctx.checkpoints.set(ctx.tenantId, 'dataverse-initial', 'done');
       await dropMailplusIndex(ctx);
     }
@@ -123,7 +122,7 @@ async function readFeed(
   }
 }
 
-async function enqueueChangePage(ctx: SyncContext, page: ChangePage, feed: FeedRead): Promise<number> {
+async function enqueueChangePage(ctx: SyncContext, page: CrmChangePage, feed: FeedRead): Promise<number> {
   let enqueued = 0;
   // In slices: one page is 5000 rows, and holding all their states, messages and ciphertexts at
   // once is what drives the peak memory of a large load.
@@ -136,7 +135,7 @@ async function enqueueChangePage(ctx: SyncContext, page: ChangePage, feed: FeedR
     if (feed.resync !== null) {
       await ctx.states.markResyncSeen(
         ctx.tenantId,
-        rows.map((row) => row.contactid),
+        rows.map((row) => row.id),
         feed.resync,
       );
     }
@@ -145,7 +144,7 @@ async function enqueueChangePage(ctx: SyncContext, page: ChangePage, feed: FeedR
 }
 
 /** Links contacts that already exist in Mail+ under another externalId, before anything is written. */
-async function linkExisting(ctx: SyncContext, rows: ContactRow[]): Promise<PageMatch> {
+async function linkExisting(ctx: SyncContext, rows: CrmRecord[]): Promise<PageMatch> {
   const match = await matchPage(ctx, rows);
   const links = new Map(
     [...match.existing]
@@ -179,25 +178,25 @@ interface PageScope {
 
 async function enqueuePage(
   ctx: SyncContext,
-  rows: ContactRow[],
+  rows: CrmRecord[],
   removals: Removals,
   scope: PageScope,
 ): Promise<number> {
   const { match, members } = scope;
-  const ids = [...rows.map((r) => r.contactid), ...removals.ids];
+  const ids = [...rows.map((r) => r.id), ...removals.ids];
   const items = await ctx.states.update(ctx.tenantId, ids, (states) => {
     const out: EnqueueItem[] = [];
     if (match) adoptExisting(match, states);
     for (const row of rows) {
-      const ambiguous = match?.ambiguous.get(row.contactid);
-      if (ambiguous && !states.get(row.contactid)!.inMailplus) {
-        out.push(item(ctx, ambiguityReport(row.contactid, ambiguous)));
+      const ambiguous = match?.ambiguous.get(row.id);
+      if (ambiguous && !states.get(row.id)!.inMailplus) {
+        out.push(item(ctx, ambiguityReport(row.id, ambiguous)));
         continue;
       }
-      const message = rejectedOr(row.contactid, () =>
-        messageFor(ctx, row, states.get(row.contactid)!, {
+      const message = rejectedOr(row.id, () =>
+        messageFor(ctx, row, states.get(row.id)!, {
           members,
-          adopted: match?.existing.has(row.contactid),
+          adopted: match?.existing.has(row.id),
         }),
       );
       if (message) out.push(item(ctx, message));
@@ -245,28 +244,28 @@ function ambiguityReport(contactId: string, count: number): MailplusMessage {
 
 function messageFor(
   ctx: SyncContext,
-  row: ContactRow,
+  row: CrmRecord,
   state: ContactState,
   { members, adopted }: { members?: ReadonlySet<string>; adopted?: boolean },
 ): MailplusMessage | null {
   const { mapper } = ctx;
   if (!mapper.inScope(row, members)) {
-    return state.inMailplus ? { op: 'remove', contactId: row.contactid, reason: 'deactivated' } : null;
+    return state.inMailplus ? { op: 'remove', contactId: row.id, reason: 'deactivated' } : null;
   }
-  const hashes = ctx.hasher.hashAll(mapper.canonical('dataverse', row));
+  const hashes = ctx.hasher.hashAll(mapper.canonical('dataverse', row.fields));
   const changed = detectChanges('dataverse', hashes, state).filter((key) => mapper.flowsTo(key, 'mailplus'));
-  if (mapper.wantsRemoval(row)) {
+  if (mapper.wantsRemoval(row.fields)) {
     // Only a "do not bulk e-mail" set in Dataverse removes; one that koppel wrote there because the
     // person unsubscribed in Mail+ is an echo (its permission hash is the agreed one) and must not.
     const setInDataverse = changed.some((key) => mapper.permissionBit(key) !== null);
     if (!state.inMailplus) return null;
-    if (setInDataverse) return { op: 'remove', contactId: row.contactid, reason: 'do-not-bulk-email' };
+    if (setInDataverse) return { op: 'remove', contactId: row.id, reason: 'do-not-bulk-email' };
   }
   if (changed.length === 0) {
     ctx.stats.echoesDropped++;
     return null;
   }
-  const fields = fieldChanges(mapper, 'mailplus', changed, row, hashes, state);
+  const fields = fieldChanges(mapper, 'mailplus', changed, row.fields, hashes, state);
   rememberSent(state, fields);
   // Nothing agreed yet: koppel has never seen this contact in Mail+ (its first write is queued, was
   // rejected, or was written but not recorded before a crash), so this write is a create: insert-only.
@@ -276,8 +275,8 @@ function messageFor(
   // a crash in between would leave the contact unlinked and lose the person's changes made in Mail+.
   state.inMailplus = true;
   return create
-    ? { op: 'upsert', contactId: row.contactid, fields, create: true }
-    : { op: 'upsert', contactId: row.contactid, fields };
+    ? { op: 'upsert', contactId: row.id, fields, create: true }
+    : { op: 'upsert', contactId: row.id, fields };
 }
 
 /**

@@ -40,8 +40,8 @@ export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
   };
   const scopeColumn = def.scope.kind === 'boolean-column' ? def.scope.column : null;
   return {
-    dataverseColumns: mappedDataverseColumns(def),
-    needsAnnotations: needsAnnotations(def),
+    crmRead: { fields: mappedDataverseColumns(def), labels: needsAnnotations(def) },
+    crmEmailField: 'emailaddress1',
     permissionBits: def.permissions.map((p) => p.bit),
     removalPolicy: (reason: RemovalReason) =>
       reason === 'deleted'
@@ -61,11 +61,11 @@ export function mapperFromDefinition(def: SyncDefinition): SyncMapper {
     owner: (key) => info(key).owner,
     permissionBit: (key) => keys.get(key)?.bit ?? null,
     scopeListId: def.scope.kind === 'marketing-list' ? def.scope.listId : null,
-    inScope: (row, listMembers) =>
-      row.statecode !== 1 &&
-      row.statecode !== 2 &&
-      (scopeColumn === null || row[scopeColumn] === true) &&
-      (listMembers === undefined || listMembers.has(String(row.contactid).toLowerCase())),
+    inScope: ({ id, fields }, listMembers) =>
+      fields.statecode !== 1 &&
+      fields.statecode !== 2 &&
+      (scopeColumn === null || fields[scopeColumn] === true) &&
+      (listMembers === undefined || listMembers.has(id.toLowerCase())),
     wantsRemoval: (row) => row.donotbulkemail === true,
   };
 }

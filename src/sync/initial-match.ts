@@ -1,5 +1,4 @@
-import type { ContactRow } from '../connectors/dynamics/index.js';
-import { isGloballyOptedOut, type MailplusContact, permissionsOf } from '../connectors/mailplus/index.js';
+import type { CrmRecord, MarketingContact } from './ports/index.js';
 import type { SyncContext } from './sync-context.js';
 
 const INDEX_DONE = 'done';
@@ -36,14 +35,15 @@ export async function indexMailplusOnce(ctx: SyncContext): Promise<void> {
   await ctx.checkpoints.set(ctx.tenantId, 'mailplus-index', INDEX_DONE);
 }
 
-function indexRow(ctx: SyncContext, contact: MailplusContact) {
+function indexRow(ctx: SyncContext, contact: MarketingContact) {
   const email = contact.properties.email;
-  const offBits = [...permissionsOf(contact)].filter(([, on]) => !on).map(([bit]) => bit);
+  const { optedOut, permissions } = contact.consent;
+  const offBits = [...permissions].filter(([, on]) => !on).map(([bit]) => bit);
   return {
     tenant_id: ctx.tenantId,
     mailplus_id: contact.externalId,
     email_hash: typeof email === 'string' && email.trim() ? emailHash(ctx, email) : null,
-    opted_out: isGloballyOptedOut(contact) ? 1 : 0,
+    opted_out: optedOut ? 1 : 0,
     off_bits: JSON.stringify(offBits),
   };
 }
@@ -59,16 +59,17 @@ function emailHash(ctx: SyncContext, email: string): string {
  * contacts of this page with it, or a Mail+ contact that is already another contact's (by externalId
  * in this page, or by a link made on an earlier page). A link once made is kept when a page is re-read.
  */
-export async function matchPage(ctx: SyncContext, rows: readonly ContactRow[]): Promise<PageMatch> {
+export async function matchPage(ctx: SyncContext, rows: readonly CrmRecord[]): Promise<PageMatch> {
   const match: PageMatch = { existing: new Map(), ambiguous: new Map() };
   if (rows.length === 0) return match;
-  const pageIds = new Set(rows.map((r) => r.contactid));
+  const pageIds = new Set(rows.map((r) => r.id));
   for (const row of await indexRows(ctx, 'mailplus_id', [...pageIds]))
     match.existing.set(row.mailplus_id, consentOf(row.mailplus_id, row));
+  const emailOf = (r: CrmRecord) => r.fields[ctx.mapper.crmEmailField];
   const hashes = new Map(
     rows
-      .filter((r) => !match.existing.has(r.contactid) && typeof r.emailaddress1 === 'string')
-      .map((r) => [r.contactid, emailHash(ctx, String(r.emailaddress1))]),
+      .filter((r) => !match.existing.has(r.id) && typeof emailOf(r) === 'string')
+      .map((r) => [r.id, emailHash(ctx, String(emailOf(r)))]),
   );
   if (hashes.size > 0) await matchByEmail(ctx, hashes, pageIds, match);
   return match;

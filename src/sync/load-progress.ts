@@ -1,3 +1,4 @@
+import { type Clock, every } from '../clock.js';
 import type { SyncEngine } from './sync-engine.js';
 
 export interface LoadProgressOptions {
@@ -6,7 +7,7 @@ export interface LoadProgressOptions {
   out: (line: string) => void;
   /** Default 10 s: often enough to see a load move, rare enough for a log file. */
   everyMs?: number;
-  now?: () => number;
+  clock: Clock;
 }
 
 const PHASE = { 'initial-load': 'initial load', 'full-resync': 'full resync' } as const;
@@ -17,7 +18,7 @@ const PHASE = { 'initial-load': 'initial load', 'full-resync': 'full resync' } a
  * line. Plain lines rather than a redrawn bar: `koppel run` mostly writes to a service log.
  */
 export function startLoadProgress(options: LoadProgressOptions): { stop(): void } {
-  const now = options.now ?? Date.now;
+  const now = () => options.clock.now();
   const last = new Map<string, { at: number; written: number }>();
   const tick = () => {
     for (const tenant of options.tenants) {
@@ -40,7 +41,6 @@ export function startLoadProgress(options: LoadProgressOptions): { stop(): void 
       );
     }
   };
-  const timer = setInterval(tick, options.everyMs ?? 10_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  const timer = every(options.clock, options.everyMs ?? 10_000, tick);
+  return { stop: () => void timer.stop() };
 }

@@ -1,7 +1,7 @@
-import { type BatchOutcome, type ContactInput, permissionsOf } from '../connectors/mailplus/index.js';
 import { PermanentError } from '../errors.js';
 import { agreedFrom, markSynced, mayWrite, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
+import type { MarketingWrite, MarketingWriteOutcome } from './ports/index.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
 import {
@@ -87,7 +87,7 @@ function switchesOn(ctx: SyncContext, key: string, change: FieldChange): boolean
   return entries.some((entry) => entry?.enabled === true);
 }
 
-function inputOf(upsert: Upsert): ContactInput {
+function inputOf(upsert: Upsert): MarketingWrite {
   const properties: Record<string, unknown> = {};
   for (const change of Object.values(upsert.written)) merge(properties, change.values);
   return { externalId: upsert.mailplusId, properties };
@@ -114,15 +114,14 @@ async function writeUpserts(
   states: ReadonlyMap<string, ContactState>,
 ): Promise<void> {
   if (upserts.length === 0) return;
-  const results = new Map<number, BatchOutcome>();
+  const results = new Map<number, MarketingWriteOutcome>();
   const creates = upserts.filter((u) => u.create);
   const updates = upserts.filter((u) => !u.create);
   if (creates.length > 0) {
     const created = await ctx.mailplus.upsertBatch(creates.map(inputOf), { update: false });
     for (const [i, u] of creates.entries()) {
       const result = created[i]!;
-      if (result.status === 'failed' && result.code === 'CONTACT_ALREADY_EXISTS')
-        updates.push(await existingUpdate(ctx, u, states.get(u.contactId)!));
+      if (result.status === 'exists') updates.push(await existingUpdate(ctx, u, states.get(u.contactId)!));
       else results.set(u.index, result);
     }
   }
@@ -219,10 +218,10 @@ async function remove(
  * gets none, whatever else they signed up for in Mail+). Read first: the bits are the contact's own,
  * and a contact Mail+ no longer has must not be created just to hold switched-off permissions.
  */
-async function withdrawAll(ctx: SyncContext, mailplusId: string): Promise<BatchOutcome | undefined> {
+async function withdrawAll(ctx: SyncContext, mailplusId: string): Promise<MarketingWriteOutcome | undefined> {
   const contact = await ctx.mailplus.contact(mailplusId);
   if (!contact) return undefined;
-  const bits = new Set([...ctx.mapper.permissionBits, ...permissionsOf(contact).keys()]);
+  const bits = new Set([...ctx.mapper.permissionBits, ...contact.consent.permissions.keys()]);
   const permissions = [...bits].map((bit) => ({ bit, enabled: false }));
   const [result] = await ctx.mailplus.upsertBatch([{ externalId: mailplusId, properties: { permissions } }]);
   return result;

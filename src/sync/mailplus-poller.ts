@@ -1,15 +1,9 @@
-import {
-  type ChangeFeedCheckpoint,
-  isGloballyOptedOut,
-  MailplusChangeFeed,
-  type MailplusContact,
-  permissionsOf,
-} from '../connectors/mailplus/index.js';
 import type { EnqueueItem } from '../queue/queue.js';
 import { detectChanges, fieldChanges, syncedHash } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import type { PollResult } from './dataverse-poller.js';
 import { permissionKey } from './mapping/index.js';
+import type { MarketingContact } from './ports/index.js';
 import { rejectedOr } from './rejected.js';
 import type { SyncContext } from './sync-context.js';
 import { type DataverseMessage, QUEUE_TO_DATAVERSE } from './sync-mapper.js';
@@ -27,7 +21,7 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
   const checkpoint = await fixFeedStart(ctx, firstWindowFrom);
   const pass = ctx.mailplus.readChanges(checkpoint);
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
-  let chunk: MailplusContact[] = [];
+  let chunk: MarketingContact[] = [];
   for await (const contact of pass) {
     chunk.push(contact);
     if (chunk.length >= CHUNK) {
@@ -38,7 +32,7 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
   }
   result.enqueued += await enqueueChunk(ctx, chunk);
   result.read += chunk.length;
-  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(pass.checkpoint));
+  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', pass.position);
   ctx.stats.mailplusRead += result.read;
   return result;
 }
@@ -50,22 +44,22 @@ export async function pollMailplus(ctx: SyncContext, firstWindowFrom: number): P
  * The start is on Mail+'s clock when that is behind koppel's: its stamps of those changes would
  * otherwise lie before the first window.
  */
-export async function fixFeedStart(ctx: SyncContext, firstWindowFrom: number): Promise<ChangeFeedCheckpoint> {
+export async function fixFeedStart(ctx: SyncContext, firstWindowFrom: number): Promise<string> {
   const stored = await ctx.checkpoints.get(ctx.tenantId, 'mailplus');
-  if (stored) return JSON.parse(stored);
+  if (stored) return stored;
   const serviceNow = await ctx.mailplus.serviceTime(ctx.clock.now());
-  const checkpoint = MailplusChangeFeed.startingAt(Math.min(firstWindowFrom, serviceNow ?? firstWindowFrom));
-  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', JSON.stringify(checkpoint));
+  const checkpoint = ctx.mailplus.feedStart(Math.min(firstWindowFrom, serviceNow ?? firstWindowFrom));
+  await ctx.checkpoints.set(ctx.tenantId, 'mailplus', checkpoint);
   return checkpoint;
 }
 
-async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Promise<number> {
+async function enqueueChunk(ctx: SyncContext, contacts: MarketingContact[]): Promise<number> {
   if (contacts.length === 0) return 0;
   const contactIds = await ctx.identities.toDataverse(
     ctx.tenantId,
     contacts.map((c) => c.externalId),
   );
-  const idOf = (contact: MailplusContact) => contactIds.get(contact.externalId)!;
+  const idOf = (contact: MarketingContact) => contactIds.get(contact.externalId)!;
   const items = await ctx.states.update(ctx.tenantId, contacts.map(idOf), (states) =>
     contacts.flatMap((contact): EnqueueItem[] => {
       const contactId = idOf(contact);
@@ -85,7 +79,7 @@ async function enqueueChunk(ctx: SyncContext, contacts: MailplusContact[]): Prom
 function messageFor(
   ctx: SyncContext,
   contactId: string,
-  contact: MailplusContact,
+  contact: MarketingContact,
   state: ContactState,
 ): DataverseMessage | null {
   // Only contacts koppel linked to Dataverse flow back: not ones created in Mail+ by others, and not
@@ -112,9 +106,9 @@ function messageFor(
  * Dataverse (koppel created the contact with it on and a crash lost that record). A bit that is off
  * because Dataverse said so is not a withdrawal: consent given later in Dataverse may switch it on.
  */
-function recordConsent(ctx: SyncContext, contact: MailplusContact, state: ContactState): void {
-  if (isGloballyOptedOut(contact)) state.optedOut = true;
-  for (const [bit, enabled] of permissionsOf(contact)) {
+function recordConsent(ctx: SyncContext, contact: MarketingContact, state: ContactState): void {
+  if (contact.consent.optedOut) state.optedOut = true;
+  for (const [bit, enabled] of contact.consent.permissions) {
     const key = permissionKey(bit);
     const on = ctx.hasher.hash(key, PERMISSION_ON);
     const agreed = syncedHash(state, key);
@@ -125,10 +119,10 @@ function recordConsent(ctx: SyncContext, contact: MailplusContact, state: Contac
 }
 
 /** A global opt-out withdraws every permission, whatever the individual bits still say. */
-function consentAdjusted(contact: MailplusContact, state: ContactState): Record<string, unknown> {
+function consentAdjusted(contact: MarketingContact, state: ContactState): Record<string, unknown> {
   const properties = { ...contact.properties };
   if (state.optedOut) {
-    properties.permissions = [...permissionsOf(contact).keys()].map((bit) => ({ bit, enabled: false }));
+    properties.permissions = [...contact.consent.permissions.keys()].map((bit) => ({ bit, enabled: false }));
   }
   return { externalId: contact.externalId, ...properties };
 }

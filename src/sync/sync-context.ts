@@ -1,6 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { DynamicsClient } from '../connectors/dynamics/index.js';
-import type { MailplusConnector } from '../connectors/mailplus/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Queue } from '../queue/queue.js';
 import type { Store } from '../store/open-store.js';
@@ -8,6 +6,7 @@ import type { CheckpointStore } from './checkpoint-store.js';
 import type { ContactStateStore } from './contact-state.js';
 import type { FieldHasher } from './field-hasher.js';
 import type { IdentityMap } from './identity-map.js';
+import type { CrmPort, MarketingPort } from './ports/index.js';
 import type { SyncMapper } from './sync-mapper.js';
 import type { SyncStats } from './sync-stats.js';
 
@@ -21,8 +20,10 @@ export interface SyncContext {
   identities: IdentityMap;
   store: Store;
   checkpoints: CheckpointStore;
-  dataverse: DynamicsClient;
-  mailplus: MailplusConnector;
+  /** The CRM side (Dataverse). */
+  dataverse: CrmPort;
+  /** The e-mail-marketing side (Mail+). */
+  mailplus: MarketingPort;
   clock: Clock;
   log: Logger;
   stats: SyncStats;

@@ -28,12 +28,14 @@ export async function syncAllOnce(
   engine: SyncEngine,
   tenants: readonly string[],
   log: Logger,
-): Promise<void> {
+): Promise<{ failed: number }> {
+  let failed = 0;
   for (const tenantId of tenants) {
     try {
       const result = await engine.round(tenantId);
       log.info({ event: 'sync.round', tenant: tenantId, ...result }, 'sync round done');
     } catch (error) {
+      failed++;
       const e = error as Error;
       log.error(
         { event: 'sync.round-failed', tenant: tenantId, error: e.name, reason: e.message },
@@ -41,4 +43,5 @@ export async function syncAllOnce(
       );
     }
   }
+  return { failed };
 }

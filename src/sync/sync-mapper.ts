@@ -3,15 +3,17 @@
  * same on both sides (the Mail+ property name), so a value read from Dataverse
  * and one read from Mail+ can be compared through their keyed hashes. Permissions use their own keys.
  */
+import type { CrmReadSpec, CrmRecord } from './ports/index.js';
+
 export type Side = 'dataverse' | 'mailplus';
 
 export type RemovalReason = 'deleted' | 'deactivated' | 'do-not-bulk-email';
 
 export interface SyncMapper {
-  /** Columns to $select from Dataverse, including the ones scope and removal rules need. */
-  readonly dataverseColumns: readonly string[];
-  /** Whether Dataverse reads must ask for annotations (a lookup's name). */
-  readonly needsAnnotations: boolean;
+  /** What to read from the CRM: the mapped fields plus the ones scope and removal rules need. */
+  readonly crmRead: CrmReadSpec;
+  /** The CRM field that holds the e-mail address (the initial match pairs people by it). */
+  readonly crmEmailField: string;
   /** What happens in Mail+ when a contact is deleted, deactivated or marked "do not bulk e-mail". */
   removalPolicy(reason: RemovalReason): 'anonymize' | 'withdraw-permissions';
   /** The Mail+ permission bits the mapping covers. */
@@ -33,8 +35,8 @@ export interface SyncMapper {
   permissionBit(key: string): number | null;
   /** The marketing list that scopes the sync, or null when the scope is not a list. */
   readonly scopeListId: string | null;
-  /** Whether a Dataverse row is in the sync's scope (active, flag set, on the list when one scopes it). */
-  inScope(row: Record<string, unknown>, listMembers?: ReadonlySet<string>): boolean;
+  /** Whether a CRM contact is in the sync's scope (active, flag set, on the list when one scopes it). */
+  inScope(record: CrmRecord, listMembers?: ReadonlySet<string>): boolean;
   /** True when the row asks for removal from Mail+ ("do not bulk e-mail"). */
   wantsRemoval(row: Record<string, unknown>): boolean;
 }

@@ -12,6 +12,8 @@ export class SyncStats {
   deadLettered = 0;
   retried = 0;
   initialLoadDone = false;
+  /** The most messages of a first load that waited for Mail+ at once (at the reader's page ends). */
+  peakBacklog = 0;
   /** What the Dataverse reader is doing at length right now, if anything: for progress output. */
   loading: 'initial-load' | 'full-resync' | null = null;
 

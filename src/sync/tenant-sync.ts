@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverToDataverse } from './dataverse-deliverer.js';
 import { pollDataverse } from './dataverse-poller.js';
 import { deliverToMailplus } from './mailplus-deliverer.js';
 import { fixFeedStart, pollMailplus } from './mailplus-poller.js';
+import { Signal } from './signal.js';
 import type { SyncContext } from './sync-context.js';
 
 export interface RoundResult {
@@ -31,40 +31,80 @@ export async function syncRound(
   await fixFeedStart(ctx, options.mailplusFrom);
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
   const counts = { toMailplus: 0, toDataverse: 0 };
-  let reading = true;
-  let delivering = initial;
+  const load: Load = {
+    reading: true,
+    delivering: initial,
+    deliverIdle: false,
+    read: new Signal(),
+    delivered: new Signal(),
+  };
   // During a first load Dataverse is read faster than Mail+ takes writes: the reader waits while
   // more than MAX_BACKLOG of its messages are undelivered, so personal data spend seconds in the
-  // queue, not the whole load. At most BACKLOG_WAIT_MS per page: with Mail+ down the load goes on.
+  // queue, not the whole load. It goes on when the deliverer has nothing it can take (Mail+ down,
+  // messages waiting for their backoff), and after BACKLOG_WAIT_MS at most.
   const enqueuedBefore = ctx.stats.enqueuedToMailplus;
   const backlog = () => ctx.stats.enqueuedToMailplus - enqueuedBefore - counts.toMailplus;
   const beforeNextPage = async () => {
-    const until = ctx.clock.now() + BACKLOG_WAIT_MS;
-    const max = options.maxBacklog ?? MAX_BACKLOG;
-    while (delivering && backlog() > max && ctx.clock.now() < until) await sleep(20);
+    // New messages: whether the deliverer can take them is for its next pass to tell.
+    load.deliverIdle = false;
+    load.read.notify();
+    await waitForBacklog(ctx, load, backlog, options.maxBacklog ?? MAX_BACKLOG);
   };
   const read = (async () => {
     try {
       return await pollDataverse(ctx, initial ? { beforeNextPage } : {});
     } finally {
-      reading = false;
+      load.reading = false;
+      load.read.notify();
     }
   })();
   const delivery = initial
-    ? deliver(ctx, counts, () => reading, Number.POSITIVE_INFINITY).finally(() => {
-        delivering = false;
+    ? deliver(ctx, counts, load).finally(() => {
+        load.delivering = false;
+        load.delivered.notify();
       })
     : null;
   // Both settle before the round ends or fails: a read left running would race the next round's.
   const dv = await afterBoth(read, delivery);
+  ctx.stats.peakBacklog = Math.max(ctx.stats.peakBacklog, backlog());
   const mp = await pollMailplus(ctx, options.mailplusFrom);
-  await deliver(ctx, counts, () => false, options.maxBatches);
+  await deliver(ctx, counts, null, options.maxBatches);
   return {
     dataverseRead: dv.read,
     mailplusRead: mp.read,
     deliveredToMailplus: counts.toMailplus,
     deliveredToDataverse: counts.toDataverse,
   };
+}
+
+/** The two halves of a first load, and what each tells the other. */
+interface Load {
+  reading: boolean;
+  delivering: boolean;
+  /** The deliverer's last pass found nothing it could take (all delivered, or waiting for a backoff). */
+  deliverIdle: boolean;
+  /** A page was enqueued, or the read ended. */
+  read: Signal;
+  /** A batch was delivered, the deliverer found nothing to take, or it ended. */
+  delivered: Signal;
+}
+
+async function waitForBacklog(ctx: SyncContext, load: Load, backlog: () => number, max: number) {
+  ctx.stats.peakBacklog = Math.max(ctx.stats.peakBacklog, backlog());
+  if (!load.delivering || backlog() <= max) return;
+  const timeout = new AbortController();
+  const gaveUp = ctx.clock.sleep(BACKLOG_WAIT_MS, timeout.signal).then(
+    () => true,
+    () => false,
+  );
+  try {
+    while (load.delivering && backlog() > max && !load.deliverIdle) {
+      const woke = await Promise.race([load.delivered.wait(load.delivered.count), gaveUp]);
+      if (woke === true) return;
+    }
+  } finally {
+    timeout.abort();
+  }
 }
 
 /** `main`'s value once both have settled; the first failure if either failed. */
@@ -75,15 +115,19 @@ async function afterBoth<T>(main: Promise<T>, other: Promise<unknown> | null): P
   return a.value;
 }
 
-/** Delivers until both queues are empty and `more()` says nothing else is coming. */
+/**
+ * Delivers until both queues are empty and, during a first load (`load`), the read has ended: while
+ * it runs, an empty queue waits for its next page.
+ */
 async function deliver(
   ctx: SyncContext,
   counts: { toMailplus: number; toDataverse: number },
-  more: () => boolean,
+  load: Load | null,
   maxBatches = 1_000,
 ): Promise<void> {
   let dataverseEmpty = false;
   for (let batches = 0; batches < maxBatches; ) {
+    const seen = load?.read.count ?? 0;
     const handled = await Promise.all(
       Array.from({ length: MAILPLUS_IN_FLIGHT }, () => deliverToMailplus(ctx)),
     );
@@ -94,11 +138,15 @@ async function deliver(
     if (toDataverse === 0) dataverseEmpty = true;
     counts.toMailplus += toMailplus;
     counts.toDataverse += toDataverse;
+    if (load) {
+      load.deliverIdle = toMailplus + toDataverse === 0;
+      load.delivered.notify();
+    }
     if (toMailplus + toDataverse > 0) {
       batches++;
       continue;
     }
-    if (!more()) return;
-    await sleep(20);
+    if (!load?.reading) return;
+    await load.read.wait(seen);
   }
 }

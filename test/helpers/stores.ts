@@ -51,7 +51,8 @@ export async function createTestApp(
   options: AppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'koppel-test-'));
-  const clock = new ManualClock();
+  // The caller's manual clock when it brings one (the sync harness shares one with the emulators).
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   let storeUrl = join(dataDir, 'koppel.db');
   let dropSchema = async () => {};
   if (backend === 'postgres') {

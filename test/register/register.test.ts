@@ -5,7 +5,6 @@ import { exportRegister } from '../../src/register/export-register.js';
 import type { ProcessingRegister } from '../../src/register/register-model.js';
 import { en } from '../../src/register/texts-en.js';
 import { nl } from '../../src/register/texts-nl.js';
-import { saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { categoriesInUse, defaultSyncDefinition } from '../../src/sync/mapping/index.js';
 import { createTestApp, type TestApp } from '../helpers/stores.js';
 
@@ -62,7 +61,7 @@ async function twoTenants(overrides: Record<string, unknown> = {}): Promise<Test
   const t = await createTestApp('sqlite', overrides);
   await t.app.tenants.add('acme', 'Acme BV');
   await t.app.tenants.add('globex', '<script>alert("x")</script> & Co');
-  await saveDefinitionForTenant(t.app, 'acme', NARROW);
+  await t.app.definitions.save('acme', NARROW);
   return t;
 }
 
@@ -193,7 +192,7 @@ describe('processing register', () => {
     assert.equal(again.configHash, register.configHash);
     assert.match(again.configHash, /^sha256:[0-9a-f]{64}$/);
     assert.equal(again.generatedAt, '2030-01-01T00:00:00.000Z');
-    await saveDefinitionForTenant(t.app, 'globex', NARROW);
+    await t.app.definitions.save('globex', NARROW);
     const changed = await buildRegister(t.app);
     assert.notEqual(changed.configHash, register.configHash);
     await t.app.store.db.deleteFrom('sync_definitions').where('tenant_id', '=', 'globex').execute();

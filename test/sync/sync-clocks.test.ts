@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from '../../src/clock.js';
+import { type Clock, ManualClock } from '../../src/clock.js';
 import { syncRound } from '../../src/sync/tenant-sync.js';
 import { pendingMessages, permission, type SyncHarness, startSyncHarness } from './sync-harness.js';
 
@@ -21,15 +20,21 @@ interface Clocks {
   overlapMs: number;
 }
 
-const skewed = (aheadMs: number): Clock => ({ now: () => Date.now() + aheadMs });
+/** A service clock `aheadMs` ahead of koppel's (behind when negative): the same time, skewed. */
+const skewed = (base: ManualClock, aheadMs: number): Clock => ({
+  now: () => base.now() + aheadMs,
+  sleep: (ms, signal) => base.sleep(ms, signal),
+});
 const FEED = 'GET /contact/updates/list';
 
 function start(clocks: Clocks): Promise<SyncHarness> {
+  const clock = new ManualClock(Date.now(), { autoAdvanceUpToMs: 5_000 });
   return startSyncHarness({
     contacts: 12,
-    mailplusOptions: { clock: skewed(clocks.mailplusAheadMs) },
-    dataverseOptions: { clock: skewed(clocks.dataverseAheadMs) },
-    engineOptions: { mailplusOverlapMs: clocks.overlapMs },
+    clock,
+    mailplusOptions: { clock: skewed(clock, clocks.mailplusAheadMs) },
+    dataverseOptions: { clock: skewed(clock, clocks.dataverseAheadMs) },
+    appOptions: { mailplusOverlapMs: clocks.overlapMs },
   });
 }
 
@@ -37,7 +42,7 @@ function start(clocks: Clocks): Promise<SyncHarness> {
 async function untilMailplusStampsPast(h: SyncHarness): Promise<void> {
   const newest = Math.max(0, ...h.mailplus.admin.contacts().map((c) => c.lastChanged));
   const wait = newest - h.ctx.clock.now() + 20;
-  if (wait > 0) await sleep(wait);
+  if (wait > 0) h.clock.advance(wait);
 }
 
 /** Settles, and again after every Mail+ change (koppel's echoes too) can be in a window: no leftovers. */

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock } from '../../src/clock.js';
-import { createLogger } from '../../src/log/logger.js';
 import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
 import { deliverToMailplus } from '../../src/sync/mailplus-deliverer.js';
 import { pollMailplus } from '../../src/sync/mailplus-poller.js';
-import { mapperForTenant } from '../../src/sync/mapper-for-tenant.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
-import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { QUEUE_TO_DATAVERSE, QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
 import { syncRound } from '../../src/sync/tenant-sync.js';
 import { pendingMessages, permission, type SyncHarness, TENANT, withSyncHarness } from './sync-harness.js';
@@ -54,8 +49,8 @@ function dying(ctx: SyncContext): SyncContext {
       },
     }),
     dataverse: override(ctx.dataverse, {
-      batch: async (...args: Parameters<SyncContext['dataverse']['batch']>) => {
-        await ctx.dataverse.batch(...args);
+      updateMany: async (...args: Parameters<SyncContext['dataverse']['updateMany']>) => {
+        await ctx.dataverse.updateMany(...args);
         throw killed();
       },
     }),
@@ -88,7 +83,7 @@ describe('sync across a crash between a remote write and its record', () => {
         0,
         "koppel's own write is not an edit made in Mail+",
       );
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       await h.settle();
       assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Hoofd inkoop');
       assert.equal(h.mailplus.admin.contact(id)!.properties!.jobTitle, 'Hoofd inkoop');
@@ -136,7 +131,7 @@ describe('sync across a crash between a remote write and its record', () => {
       const id = h.dataverse.admin.listContacts()[2]!.contactid as string;
       assert.equal(newsletter(h, id), true, 'the first write reached Mail+');
       h.mailplus.admin.unsubscribe(id, 1);
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       // Delivered again before koppel has read the unsubscribe.
       assert.equal(await deliverToMailplus(h.ctx), 10);
       assert.equal(newsletter(h, id), false, 'the redelivered first write kept the unsubscribe');
@@ -149,7 +144,7 @@ describe('sync across a crash between a remote write and its record', () => {
       await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
       const id = h.dataverse.admin.listContacts()[4]!.contactid as string;
       h.mailplus.admin.edit(id, { city: 'Gent' });
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       // Delivered again before koppel has read the edit.
       assert.equal(await deliverToMailplus(h.ctx), 10);
       await h.settle();
@@ -163,7 +158,7 @@ describe('sync across a crash between a remote write and its record', () => {
       await assert.rejects(deliverToMailplus(dying(h.ctx)), /killed/);
       await h.ctx.checkpoints.clear(TENANT, 'dataverse');
       await pollDataverse(h.ctx);
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       // The first copy of each create is delivered again; the second still waits in the queue.
       assert.equal(await deliverToMailplus(h.ctx), 10);
       const id = h.dataverse.admin.listContacts()[7]!.contactid as string;
@@ -185,7 +180,7 @@ describe('sync across a crash between a remote write and its record', () => {
       // Read again (a resumed load) before the first write was recorded: a second create, newer value.
       await h.ctx.checkpoints.clear(TENANT, 'dataverse');
       await pollDataverse(h.ctx);
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       // Mail+ is read first: the older value there is koppel's own write, not a person's edit.
       await pollMailplus(h.ctx, 0);
       await h.settle();
@@ -212,7 +207,7 @@ describe('sync across a crash between a remote write and its record', () => {
       h.dataverse.admin.updateContact(id, { jobtitle: 'Inkoper' });
       await ctx.checkpoints.clear(TENANT, 'dataverse');
       await pollDataverse(ctx);
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       await pollMailplus(ctx, 0);
       await h.settle();
       assert.equal(h.dataverse.admin.getContact(id)!.jobtitle, 'Inkoper', 'the edit stays in Dataverse');
@@ -228,7 +223,7 @@ describe('sync across a crash between a remote write and its record', () => {
       await pollDataverse(h.ctx);
       const id = h.dataverse.admin.listContacts()[5]!.contactid as string;
       h.mailplus.admin.unsubscribe(id, 1);
-      await sleep(LEASE_MS * 2);
+      h.clock.advance(LEASE_MS * 2);
       // Both writes are delivered before koppel has read the unsubscribe.
       while ((await deliverToMailplus(h.ctx)) > 0);
       assert.equal(newsletter(h, id), false, 'neither write switched the permission on again');
@@ -237,23 +232,15 @@ describe('sync across a crash between a remote write and its record', () => {
 
   it('reads the unsubscribes made while a first load was killed, whenever the next worker starts', () =>
     withSyncHarness({ contacts: 10 }, async (h) => {
-      await assert.rejects(syncRound(dying(h.ctx), { mailplusFrom: Date.now() }), /killed/);
+      await assert.rejects(syncRound(dying(h.ctx), { mailplusFrom: h.clock.now() }), /killed/);
       const id = h.dataverse.admin.listContacts()[3]!.contactid as string;
       h.mailplus.admin.unsubscribe(id, 1);
-      // The next worker starts later than the feed's overlap (2 s in the harness) after the unsubscribe.
-      await sleep(2_500);
-      const later = new SyncEngine(h.t.app, {
-        clock: systemClock,
-        log: createLogger('silent'),
-        mapperFor: (tenantId) => mapperForTenant(h.t.app, tenantId),
-        mailplusOverlapMs: 2_000,
-      });
-      try {
-        for (let i = 0; i < 10 && (await later.round(TENANT)).deliveredToDataverse === 0; i++)
-          await sleep(LEASE_MS);
-      } finally {
-        await later.close();
-      }
+      // The next worker starts later than the feed's overlap (2 s in the harness) after the unsubscribe,
+      // with nothing of the dead one's (its connectors and context are dropped).
+      h.clock.advance(2_500);
+      await h.engine.close();
+      for (let i = 0; i < 10 && (await h.engine.round(TENANT)).deliveredToDataverse === 0; i++)
+        h.clock.advance(LEASE_MS);
       assert.equal(
         h.dataverse.admin.getContact(id)!.donotbulkemail,
         true,

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Column } from '../../src/emulators/dataverse/contact-schema.js';
 import { DEFAULT_ACCOUNT_PROPERTIES } from '../../src/emulators/mailplus/index.js';
-import { definitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import {
   DEFAULT_FIELDS,
   DEFAULT_PERMISSIONS,
@@ -129,7 +128,7 @@ describe('custom fields: koppel tenant mapping set', () => {
       assert.equal(refused.code, 1);
       const at = `fields\\[${DEFAULT_FIELDS.length}\\]\\.dataverse`;
       assert.match(refused.stderr, new RegExp(`${at}: .*'new_klantnumer' does not exist.*'new_klantnummer'`));
-      const inUse = await definitionForTenant(h.t.app, TENANT);
+      const inUse = await h.t.app.definitions.get(TENANT);
       assert.ok(
         inUse.fields.some((f) => f.dataverse === 'new_klantnummer'),
         'the checked definition stays',

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock } from '../../src/clock.js';
+import type { AppOptions } from '../../src/app.js';
+import { ManualClock } from '../../src/clock.js';
 import {
   type DataverseEmulator,
   type DataverseEmulatorOptions,
@@ -15,9 +15,8 @@ import {
 } from '../../src/emulators/mailplus/index.js';
 import type { FaultRates } from '../../src/emulators/shared/faults.js';
 import { createLogger } from '../../src/log/logger.js';
-import { mapperForTenant, saveDefinitionForTenant } from '../../src/sync/mapper-for-tenant.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
-import { SyncEngine, type SyncEngineOptions } from '../../src/sync/sync-engine.js';
+import type { SyncEngine } from '../../src/sync/sync-engine.js';
 import { findPersonalData, personalDataOf } from '../helpers/pii-scan.js';
 import { type Backend, createTestApp, type TestApp } from '../helpers/stores.js';
 
@@ -25,6 +24,8 @@ export const TENANT = 'acme';
 
 export interface SyncHarness {
   t: TestApp;
+  /** The one clock of the app, the engine and both emulators. */
+  clock: ManualClock;
   dataverse: DataverseEmulator;
   mailplus: MailplusEmulator;
   engine: SyncEngine;
@@ -42,9 +43,10 @@ export interface SyncHarness {
 }
 
 /**
- * koppel on a fresh store, wired to fresh emulators over real HTTPS, with one tenant. Time is real:
- * the emulators stamp changes with the wall clock, so the Mail+ feed lag is set to 0 and the overlap
- * kept short.
+ * koppel on a fresh store, wired to fresh emulators over real HTTPS, with one tenant. Time is one
+ * ManualClock shared by the app, the engine and both emulators: a retry or Retry-After wait inside a
+ * round passes at once (the clock moves to its end by itself), and `settle` moves the clock past the
+ * backoff of messages that wait for it. Nothing sleeps on the wall clock.
  */
 export type HarnessOptions = {
   contacts?: number;
@@ -55,28 +57,46 @@ export type HarnessOptions = {
   /** Passed on to the emulators (after the harness's own settings) and to the engine. */
   dataverseOptions?: Partial<DataverseEmulatorOptions>;
   mailplusOptions?: Partial<MailplusEmulatorOptions>;
-  engineOptions?: Partial<SyncEngineOptions>;
+  /** The shared clock, when the test needs it before the harness starts; default one at the wall time. */
+  clock?: ManualClock;
+  /** App options, e.g. { mailplusOverlapMs } (the harness's default overlap is 2 s). */
+  appOptions?: AppOptions;
   /** More tenant settings (`koppel tenant set` fields), e.g. { 'mailplus.requestTimeoutSeconds': 1 }. */
   settings?: Record<string, unknown>;
 };
 
+/** Waits up to this long inside a round pass at once: connector retries, Retry-After, throttling. */
+const AUTO_ADVANCE_MS = 5_000;
+const ROUND_GAP_MS = 500;
+
 export async function startSyncHarness(options: HarnessOptions = {}): Promise<SyncHarness> {
+  const logLines: string[] = [];
+  // Started at the wall clock's time: tokens and certificates the emulators issue must look current.
+  const clock = options.clock ?? new ManualClock(Date.now(), { autoAdvanceUpToMs: AUTO_ADVANCE_MS });
   const dataverse = await startDataverseEmulator({
     seedContacts: options.contacts ?? 20,
     randomSeed: 11,
+    clock,
     ...options.dataverseOptions,
   });
   const mailplus = await startMailplusEmulator({
     randomSeed: 11,
     updatesLagMs: 0,
     maxUpdatesPageSize: options.mailplusMaxPageSize,
+    clock,
     ...options.mailplusOptions,
   });
-  // Short backoff: messages abandoned after an injected fault come back quickly in real time.
   const t = await createTestApp(
     options.backend ?? 'sqlite',
     { queue: { backoffBaseMs: 100, backoffMaxMs: 1_000 } },
-    { clock: systemClock },
+    {
+      clock,
+      // Every end-to-end test logs at debug level; close() checks that output for personal data.
+      log: createLogger('debug', logStreamOf(logLines)),
+      mailplusOverlapMs: 2_000,
+      mailplusFrom: clock.now() - 1_000,
+      ...options.appOptions,
+    },
   );
   writeFileSync(join(t.dataDir, 'dv.pem'), dataverse.caCertificate);
   writeFileSync(join(t.dataDir, 'mp.pem'), mailplus.caCertificate!);
@@ -97,26 +117,21 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
     dataverse.admin.setFaults(options.faults);
     mailplus.admin.setFaults(options.faults);
   }
-  const logLines: string[] = [];
-  const logStream = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  const engine = new SyncEngine(t.app, {
-    clock: systemClock,
-    // Every end-to-end test logs at debug level; close() checks that output for personal data.
-    log: createLogger('debug', logStream),
-    mapperFor: (tenantId) => mapperForTenant(t.app, tenantId),
-    mailplusOverlapMs: 2_000,
-    mailplusFrom: Date.now() - 1_000,
-    ...options.engineOptions,
-  });
+  const { engine } = t.app;
   const ctx = await engine.context(TENANT);
-  const round = () => engine.round(TENANT);
+  // Time passes around each round, as between the rounds of a running koppel: a change made after a
+  // round is stamped later than koppel's writes in it (the Mail+ feed tells them apart by stamp).
+  const round = async () => {
+    clock.advance(ROUND_GAP_MS);
+    try {
+      return await engine.round(TENANT);
+    } finally {
+      clock.advance(ROUND_GAP_MS);
+    }
+  };
   const harness: SyncHarness = {
     t,
+    clock,
     dataverse,
     mailplus,
     engine,
@@ -127,13 +142,13 @@ export async function startSyncHarness(options: HarnessOptions = {}): Promise<Sy
         const r = await round();
         const pending = await pendingMessages(t);
         if (r.deliveredToDataverse + r.deliveredToMailplus === 0 && pending === 0) return;
-        // Only messages waiting for their backoff or Retry-After are left: give them time.
-        if (r.deliveredToDataverse + r.deliveredToMailplus === 0) await sleep(250);
+        // Only messages waiting for their backoff or Retry-After are left: move past it.
+        if (r.deliveredToDataverse + r.deliveredToMailplus === 0) clock.advance(1_000);
       }
       throw new Error(`the sync did not settle in ${max} rounds`);
     },
     useDefinition: async (input) => {
-      await saveDefinitionForTenant(t.app, TENANT, input);
+      await t.app.definitions.save(TENANT, input);
       // The engine built its mapper before the definition was stored: start it afresh.
       await engine.close();
       harness.ctx = await engine.context(TENANT);
@@ -198,4 +213,13 @@ export async function pendingMessages(t: TestApp, queue?: string): Promise<numbe
   return stats
     .filter((s) => queue === undefined || s.queue === queue)
     .reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
+}
+
+function logStreamOf(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
 }

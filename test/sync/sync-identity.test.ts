@@ -126,7 +126,7 @@ describe('initial load with two Dataverse contacts sharing the address of one ex
       h.dataverse.admin.updateContact(second!, { emailaddress1: address });
       await existingMailplusContact(h, 'crm-legacy-9', { email: address });
       await indexMailplusOnce(h.ctx);
-      const row = (id: string) => ({ ...h.dataverse.admin.getContact(id)!, contactid: id });
+      const row = (id: string) => ({ id, fields: h.dataverse.admin.getContact(id)! });
 
       // Pages are matched one at a time: the first links, the second must not be linked too.
       const page1 = await matchPage(h.ctx, [row(first!)]);

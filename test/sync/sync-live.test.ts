@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from '../../src/emulators/shared/faults.js';
 import { createSyntheticPeople } from '../../src/emulators/shared/synthetic-people.js';
 import { deliverToDataverse } from '../../src/sync/dataverse-deliverer.js';
@@ -120,6 +119,8 @@ describe('live sync: two edits of one contact while the first delivery fails', (
       const original = h.dataverse.admin.getContact(id)!.address1_city;
       h.mailplus.admin.edit(id, { city: 'Gent' });
       await pollMailplus(h.ctx, 0);
+      // A moment later: the feed tells changes of one contact apart by their stamps.
+      h.clock.advance(100);
       h.mailplus.admin.edit(id, { city: 'Brugge' });
       await pollMailplus(h.ctx, 0);
       assert.equal(await pendingMessages(h.t, QUEUE_TO_DATAVERSE), 2, 'one message per edit');
@@ -194,16 +195,16 @@ describe('live sync: Mail+ feed lag', () => {
   const lagging: HarnessOptions = {
     contacts: 5,
     mailplusOptions: { updatesLagMs: 500 },
-    engineOptions: { mailplusOverlapMs: 3_000 },
+    appOptions: { mailplusOverlapMs: 3_000 },
   };
   /** A little longer than the feed's lag: after it, the change is visible. */
-  const pastTheLag = () => sleep(800);
+  const pastTheLag = (h: SyncHarness) => h.clock.advance(800);
 
   it('carries an unsubscribe to Dataverse in the one round after the feed shows it', () =>
     afterLoad(lagging, async (h) => {
       const id = contactIds(h)[0]!;
       h.mailplus.admin.unsubscribe(id, 1);
-      await pastTheLag();
+      pastTheLag(h);
       await h.round();
       assert.equal(h.dataverse.admin.getContact(id)!.donotbulkemail, true);
     }));
@@ -214,7 +215,7 @@ describe('live sync: Mail+ feed lag', () => {
       h.mailplus.admin.unsubscribe(id, 1);
       // Most likely before the feed shows it: this round's window ends after the unsubscribe.
       await h.round();
-      await pastTheLag();
+      pastTheLag(h);
       await h.round();
       assert.equal(h.dataverse.admin.getContact(id)!.donotbulkemail, true);
     }));

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
-import type { ChangePage } from '../../src/connectors/dynamics/index.js';
 import { pollDataverse } from '../../src/sync/dataverse-poller.js';
 import { DEFAULT_FIELDS, DEFAULT_PERMISSIONS } from '../../src/sync/mapping/index.js';
+import type { CrmChangePage } from '../../src/sync/ports/index.js';
 import type { SyncContext } from '../../src/sync/sync-context.js';
 import { PG_SKIP_REASON } from '../helpers/stores.js';
 import {
@@ -85,10 +85,11 @@ function onlyTheseChanged(h: SyncHarness, before: Map<string, string>, changed: 
  */
 function dyingAfterPages(ctx: SyncContext, pages: number): SyncContext {
   let served = 0;
-  async function* cut(source: AsyncGenerator<ChangePage>): AsyncGenerator<ChangePage> {
+  async function* cut(pages$: AsyncIterable<CrmChangePage>): AsyncGenerator<CrmChangePage> {
+    const source = pages$[Symbol.asyncIterator]();
     for (;;) {
       if (served === pages) {
-        await source.return(undefined);
+        await source.return?.();
         throw new Error('simulated crash');
       }
       const next = await source.next();

@@ -13,7 +13,7 @@ export function queueCommand(program: Command, io: CliIo): void {
         const stats = await app.queue.stats();
         if (options.json) return io.out(JSON.stringify(stats, null, 2));
         if (stats.length === 0) return io.out('the queue is empty');
-        const now = Date.now();
+        const now = app.clock.now();
         const rows = stats.map((s) => [
           s.tenantId,
           s.queue,

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
-import type { App } from '../../app.js';
-import {
-  RETENTION_INTERVAL_MS,
-  type RetentionClassStatus,
-  RetentionJob,
-} from '../../retention/retention-job.js';
+import { RETENTION_INTERVAL_MS, type RetentionClassStatus } from '../../retention/retention-job.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { age, table } from '../format.js';
-
-const jobFor = (app: App) => new RetentionJob({ store: app.store, queue: app.queue, config: app.config });
 
 export function retentionCommand(program: Command, io: CliIo): void {
   const retention = program
@@ -22,9 +15,9 @@ export function retentionCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of a table')
     .action((options: { json?: boolean }) =>
       withApp(globals(), io, async (app) => {
-        const status = await jobFor(app).status();
+        const status = await app.retention.status();
         if (options.json) return io.out(JSON.stringify(status, null, 2));
-        for (const line of describe(status, Date.now())) io.out(line);
+        for (const line of describe(status, app.clock.now())) io.out(line);
       }),
     );
 
@@ -33,7 +26,7 @@ export function retentionCommand(program: Command, io: CliIo): void {
     .description('run every purge once now (koppel start does this every minute)')
     .action(() =>
       withApp(globals(), io, async (app) => {
-        const result = await jobFor(app).run();
+        const result = await app.retention.run();
         for (const [id, n] of Object.entries(result.purged)) io.out(`${id}: deleted ${n}`);
         const errors = Object.entries(result.errors);
         for (const [id, why] of errors) io.err(`${id}: failed: ${why}`);

@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { createApp } from '../../app.js';
-import { systemClock } from '../../clock.js';
-import { createAppLogger } from '../../log/logger.js';
-import { RETENTION_INTERVAL_MS, RetentionJob } from '../../retention/retention-job.js';
+import { type App, createApp } from '../../app.js';
+import { every } from '../../clock.js';
+import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
 import {
   StatusPortInUseError,
   type StatusServer,
@@ -11,8 +9,6 @@ import {
   startStatusServer,
 } from '../../status/status-server.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
-import { mapperForTenant } from '../../sync/mapper-for-tenant.js';
-import { SyncEngine } from '../../sync/sync-engine.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
 
@@ -27,16 +23,9 @@ export function startCommand(program: Command, io: CliIo): void {
     .action(async (options: { once?: boolean }) => {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
-      const { logger: log, close: closeLog } = createAppLogger(config);
-      const retention = new RetentionJob({ store: app.store, queue: app.queue, config });
-      const engine = new SyncEngine(app, {
-        clock: systemClock,
-        log,
-        mapperFor: (tenantId) => mapperForTenant(app, tenantId),
-        mailplusOverlapMs: config.sync.mailplusOverlapSeconds * 1000,
-      });
+      const { engine, log } = app;
       const tenants = await syncableTenants(app, log);
-      const status = await openStatus({ app, engine, config, log }, options.once ?? false);
+      const status = await openStatus({ app, engine, config, log, clock: app.clock }, options.once ?? false);
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -55,53 +44,51 @@ export function startCommand(program: Command, io: CliIo): void {
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
       for (const line of status.lines) io.out(line);
-      const progress = startLoadProgress({ engine, tenants, out: io.out });
+      const progress = startLoadProgress({ engine, tenants, out: io.out, clock: app.clock });
       const syncRound = () => syncAllOnce(engine, tenants, log);
-      const round = async () => {
-        const { purged, errors } = await retention.run();
-        const stats = await app.queue.stats();
-        const live = stats.reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
-        const dead = stats.reduce((n, s) => n + s.dead, 0);
-        log.info(
-          { event: 'retention', purged, errors, liveMessages: live, deadLetters: dead },
-          'retention round done',
-        );
-      };
-      await syncRound();
-      await round();
+      const first = await syncRound();
+      await retentionRound(app);
       if (options.once) {
         progress.stop();
-        await engine.close();
-        closeLog();
         await app.close();
+        // Every tenant failing is not a successful round: a scheduler running --once must see it.
+        if (tenants.length > 0 && first.failed === tenants.length) {
+          io.err(`every tenant's round failed (${tenants.join(', ')}); see the log`);
+          process.exitCode = 1;
+        }
         return;
       }
-      const timer = setInterval(
-        () => round().catch((error) => log.error({ err: error }, 'retention failed')),
-        RETENTION_INTERVAL_MS,
+      const sync = every(app.clock, config.sync.pollIntervalSeconds * 1000, syncRound);
+      const retention = every(app.clock, RETENTION_INTERVAL_MS, () =>
+        retentionRound(app).catch((error) => log.error({ err: error }, 'retention failed')),
       );
-      // Aborting also cancels the wait between rounds: a pending timer would keep the process alive
+      // Stopping also cancels the waits between rounds: a pending wait would keep the process alive
       // for up to a poll interval after "koppel stopped".
-      const stopping = new AbortController();
-      const stop = () => stopping.abort();
+      const stop = () => {
+        void sync.stop();
+        void retention.stop();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
       io.out('koppel is running; press Ctrl-C to stop');
-      while (!stopping.signal.aborted) {
-        await sleep(config.sync.pollIntervalSeconds * 1000, undefined, { signal: stopping.signal }).catch(
-          () => {},
-        );
-        if (!stopping.signal.aborted) await syncRound();
-      }
-      clearInterval(timer);
+      await Promise.all([sync.done, retention.done]);
       progress.stop();
       await status.server?.close();
-      await engine.close();
-      closeLog();
       await app.close();
       io.out('koppel stopped');
     });
+}
+
+async function retentionRound(app: App): Promise<void> {
+  const { purged, errors } = await app.retention.run();
+  const stats = await app.queue.stats();
+  const live = stats.reduce((n, s) => n + s.ready + s.scheduled + s.inFlight, 0);
+  const dead = stats.reduce((n, s) => n + s.dead, 0);
+  app.log.info(
+    { event: 'retention', purged, errors, liveMessages: live, deadLetters: dead },
+    'retention round done',
+  );
 }
 
 /** The status API, unless switched off or --once; a taken port is printed and logged, not fatal. */

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OrgThrottleRegistry } from '../../connectors/dynamics/org-throttle.js';
 import { ConfigError } from '../../errors.js';
-import { definitionForTenant, saveDefinitionForTenant } from '../../sync/mapper-for-tenant.js';
 import {
   assertDefinitionMatchesSystems,
   categoriesInUse,
@@ -22,7 +21,7 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
     .description('print the definition in use (the default mapping when none was set)')
     .action((id: string) =>
       withApp(globals(), io, async (app) => {
-        const def = await definitionForTenant(app, id);
+        const def = await app.definitions.get(id);
         io.out(JSON.stringify(def, null, 2));
         io.out(`data categories in use: ${categoriesInUse(def).join(', ')}`);
       }),
@@ -42,7 +41,7 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
         }
         const def = parseSyncDefinition(input);
         if (options.check) await checkAgainstSystems(await app.tenants.settings(id), def);
-        await saveDefinitionForTenant(app, id, input);
+        await app.definitions.save(id, input);
         io.out(
           `stored the sync definition of tenant ${id}: ${def.fields.length} fields, ${def.permissions.length} permission(s)`,
         );

@@ -33,3 +33,4 @@ export function createMailplusConnector(options: MailplusConnectorOptions): {
   const connector = new MailplusConnector(client, { clock: clientOptions.clock, ...feed });
   return { client, connector, close: () => client.close() };
 }
+export { MailplusPort } from './mailplus-port.js';

@@ -1,0 +1,102 @@
+import { coerceError } from '../../errors.js';
+import {
+  type CrmChangePage,
+  type CrmChangeRead,
+  CrmFeedExpiredError,
+  type CrmPort,
+  type CrmReadSpec,
+  type CrmRecord,
+  type CrmWrite,
+  type CrmWriteOutcome,
+} from '../../sync/ports/index.js';
+import { MAX_BATCH_OPERATIONS } from './batch.js';
+import type { ContactRow } from './contact-reader.js';
+import { checkedId } from './contact-writer.js';
+import type { DynamicsClient } from './dynamics-client.js';
+import { ChangeTrackingExpiredError } from './dynamics-errors.js';
+
+/** Contacts fetched per request by id: keeps the $filter well inside URL limits. */
+const BY_ID = 50;
+
+/** The CRM port on the Dataverse Web API: change tracking, lists, $batch updates with If-Match: *. */
+export class DynamicsPort implements CrmPort {
+  constructor(private readonly client: DynamicsClient) {}
+
+  async *changes(read: CrmChangeRead): AsyncIterable<CrmChangePage> {
+    const pages = this.client.changes({
+      select: read.fields,
+      deltaLink: read.from,
+      pageSize: read.pageSize,
+      annotations: read.labels,
+    });
+    try {
+      for await (const page of pages) {
+        yield {
+          upserts: page.upserts.map(recordOf),
+          deletes: page.deletes,
+          resumeAt: page.nextLink,
+          nextRound: page.deltaLink,
+        };
+      }
+    } catch (error) {
+      if (!(error instanceof ChangeTrackingExpiredError)) throw error;
+      throw new CrmFeedExpiredError(error.message, error.detail, { cause: error });
+    }
+  }
+
+  async *contactsByIds(ids: readonly string[], read: CrmReadSpec): AsyncIterable<CrmRecord[]> {
+    for (let i = 0; i < ids.length; i += BY_ID) {
+      // Ids come from Dataverse's own feeds; checked all the same, as they go into a $filter.
+      const filter = ids
+        .slice(i, i + BY_ID)
+        .map((id) => `contactid eq ${checkedId(id)}`)
+        .join(' or ');
+      const pages = this.client.contacts({ select: read.fields, filter, annotations: read.labels });
+      for await (const page of pages) yield page.map(recordOf);
+    }
+  }
+
+  listMemberIds(listId: string, pageSize: number): AsyncIterable<string[]> {
+    return this.client.listMemberIds(listId, pageSize);
+  }
+
+  async updateMany(writes: readonly CrmWrite[]): Promise<CrmWriteOutcome[]> {
+    const outcomes: CrmWriteOutcome[] = [];
+    for (let i = 0; i < writes.length; i += MAX_BATCH_OPERATIONS) {
+      outcomes.push(...(await this.#updateChunk(writes.slice(i, i + MAX_BATCH_OPERATIONS))));
+    }
+    return outcomes;
+  }
+
+  async #updateChunk(writes: readonly CrmWrite[]): Promise<CrmWriteOutcome[]> {
+    const operations = writes.map((w) => ({
+      kind: 'upsert' as const,
+      id: w.id,
+      fields: w.fields,
+      // If-Match: *: an update only, so koppel never creates a contact in Dataverse.
+      options: { mode: 'update' as const },
+    }));
+    try {
+      const results = await this.client.batch(operations, { continueOnError: true });
+      return writes.map((_, i): CrmWriteOutcome => {
+        const result = results[i];
+        if (result?.ok) return { ok: true };
+        const error = result?.error ?? new Error('the $batch gave no answer for this operation');
+        return { ok: false, notFound: result?.status === 404, error };
+      });
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      return writes.map(() => ({ ok: false, notFound: false, error }));
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/** The neutral record: the id apart, the selected columns (and annotations) as they came. */
+function recordOf(row: ContactRow): CrmRecord {
+  const { '@odata.etag': _etag, ...fields } = row;
+  return { id: row.contactid, fields };
+}
