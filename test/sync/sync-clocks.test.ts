@@ -61,6 +61,8 @@ async function readOnlyRound(h: SyncHarness): Promise<void> {
   await untilMailplusStampsPast(h);
   // mailplusFrom is unused: the feed's start was stored by the first round.
   await syncRound(h.ctx, { mailplusFrom: 0, maxBatches: 0 });
+  // A moment passes before the test's next edit, as between rounds.
+  h.clock.advance(500);
 }
 
 /** The updates-feed windows koppel asked for since the last resetRequests (epoch ms, koppel's clock). */
