@@ -67,7 +67,7 @@ export class MailplusHttp {
   readonly #retry: RetryPolicy;
   readonly #clock: SleepingClock;
   readonly #random: Random;
-  readonly #http: BoundFetch;
+  readonly #transport: BoundFetch;
   /** Until when the service asked (Retry-After) that no request be sent, epoch ms. */
   #pausedUntil = 0;
 
@@ -77,7 +77,7 @@ export class MailplusHttp {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#clock = sleepingClock(options.clock);
     this.#random = options.random ?? systemRandom;
-    this.#http = createBoundFetch(options.caCertificate);
+    this.#transport = createBoundFetch(options.caCertificate);
   }
 
   async send(request: MailplusRequest): Promise<MailplusResponse> {
@@ -109,7 +109,7 @@ export class MailplusHttp {
   }
 
   async close(): Promise<void> {
-    await this.#http.close();
+    await this.#transport.close();
   }
 
   urlFor(path: string, query: MailplusRequest['query'] = {}): URL {
@@ -135,7 +135,7 @@ export class MailplusHttp {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await this.#http.fetch(url.href, {
+      const response = await this.#transport.fetch(url.href, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
