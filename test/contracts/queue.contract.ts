@@ -301,7 +301,11 @@ export function queueContract(backend: Backend, skip: string | false = false): v
       t.clock.advance(600_000);
       assert.equal((await send(5))[0]!.status, 'enqueued', 'after the window the id is accepted again');
       assert.deepEqual(ns(await claim()), [1, 3, 5]);
-      assert.ok((await queue.purgeExpired()).dedupEntries >= 0);
+      const purged = async () => (await queue.purgeExpired()).dedupEntries;
+      assert.equal(await purged(), 1, "b's window is over; message 5 renewed change-123's");
+      assert.equal(await purged(), 0, 'a purged entry is gone');
+      t.clock.advance(600_000);
+      assert.equal(await purged(), 1, "change-123's renewed window is over too");
     });
 
     it('delivers a scheduled message not before its time', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/clock.js';
 import { SECURITY_HEADERS } from '../../src/status/security-headers.js';
 import { type StatusServer, startStatusServer } from '../../src/status/status-server.js';
 import { QUEUE_TO_MAILPLUS } from '../../src/sync/sync-mapper.js';
@@ -13,6 +14,8 @@ describe('status API over HTTPS', () => {
   let server: StatusServer;
   let rejectedId: string;
   const { log, lines } = capturingLogger();
+  // The server's clock, so ages can be asserted exactly; it starts at wall time for the certificate.
+  const clock = new ManualClock(Date.now());
   const fetch = (path: string) => get(`${server.url}${path}`, server.certificate.cert);
 
   before(async () => {
@@ -26,6 +29,7 @@ describe('status API over HTTPS', () => {
       engine: h.engine,
       config: onAnyPort(h.t.app.config),
       log,
+      clock,
     });
   });
   after(async () => {
@@ -92,6 +96,8 @@ describe('status API over HTTPS', () => {
   });
 
   it('lists dead letters with ids, keys, reasons and ages, never payloads or descriptions', async () => {
+    const [letter] = await h.t.app.queue.listDeadLetters({ tenantId: TENANT, limit: 1 });
+    clock.set(letter!.deadLetteredAt + 90_400);
     const answer = await fetch(`/tenants/${TENANT}/dead-letters`);
     assert.equal(answer.status, 200);
     const body = answer.json();
@@ -109,7 +115,8 @@ describe('status API over HTTPS', () => {
     ]);
     assert.equal(item.key, rejectedId);
     assert.equal(item.reason, 'rejected');
-    assert.ok(item.ageSeconds >= 0);
+    assert.equal(item.ageSeconds, 90, 'whole seconds since it was dead-lettered');
+    assert.equal(item.enqueuedAgeSeconds, Math.round((clock.now() - letter!.enqueuedAt) / 1000));
     assert.equal((await fetch('/tenants/nobody/dead-letters')).status, 404);
     assert.equal((await fetch(`/tenants/${TENANT}/dead-letters?limit=0`)).status, 400);
   });

@@ -79,7 +79,7 @@ function offboardingAtOnce(backend: Backend, skip: string | false) {
         }
       }
     } finally {
-      await h.close().catch(() => {});
+      await h.close();
     }
   });
 }

@@ -1,8 +1,11 @@
 import type { Clock, Random } from '../../clock.js';
 import { coerceError, type KoppelError, PermanentError, RetryableError } from '../../errors.js';
-import { errorFromResponse, pathOf, retryAfterMs } from './dynamics-errors.js';
-import type { HttpFetch } from './http-fetch.js';
-import type { OrgThrottle, Sleep } from './org-throttle.js';
+import { type BackoffPolicy, backoffDelay } from '../../queue/backoff.js';
+import type { HttpFetch } from '../http/bound-fetch.js';
+import { parseRetryAfter } from '../http/retry-after.js';
+import { type Sleep, type SleepingClock, sleepingClock } from '../http/sleeping-clock.js';
+import { errorFromResponse, pathOf } from './dynamics-errors.js';
+import type { OrgThrottle } from './org-throttle.js';
 import type { TokenProvider } from './token-provider.js';
 
 export interface DataverseRequest {
@@ -24,9 +27,11 @@ export interface DataverseHttpDeps {
   fetch: HttpFetch;
   tokens: TokenProvider;
   throttle: OrgThrottle;
-  clock: Clock;
+  /** Measures Retry-After and waits out backoff; a clock that can sleep makes both testable. */
+  clock: Clock & Partial<SleepingClock>;
   random: Random;
-  sleep: Sleep;
+  /** Used only when `clock` cannot sleep itself; goes once every Clock can. */
+  sleep?: Sleep;
   maxAttempts: number;
   requestTimeoutMs: number;
 }
@@ -39,6 +44,9 @@ export const STANDARD_HEADERS: Readonly<Record<string, string>> = {
 };
 export const JSON_BODY = 'application/json; charset=utf-8';
 
+/** Half of it fixed, half jitter (queue/backoff.ts): 0.5 s, 1 s, 2 s … up to 30 s. */
+const BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
+
 /**
  * Sends one Web API request through the organisation's throttle, with a fresh bearer token, and retries
  * what can be retried: 429 (after Retry-After, with the whole organisation paused), 5xx, timeouts and
@@ -47,8 +55,10 @@ export const JSON_BODY = 'application/json; charset=utf-8';
  */
 export class DataverseHttp {
   readonly #deps: DataverseHttpDeps;
+  readonly #clock: SleepingClock;
   constructor(deps: DataverseHttpDeps) {
     this.#deps = deps;
+    this.#clock = sleepingClock(deps.clock, deps.sleep);
   }
 
   get baseUrl(): string {
@@ -73,7 +83,7 @@ export class DataverseHttp {
         attempt--; // a stale token is not the service failing; it does not use up an attempt
         continue;
       }
-      const wait = retryAfterMs(response.headers.get('retry-after'), this.#deps.clock.now());
+      const wait = parseRetryAfter(response.headers.get('retry-after'), this.#clock.now());
       if (response.status === 429 || response.status >= 500 || response.status === 408) {
         lastError = errorFromResponse(request.method, pathOf(url), response.status, response.text, wait);
         if (response.status !== 429) await this.#backoff(attempt, wait);
@@ -106,7 +116,7 @@ export class DataverseHttp {
       const text = await response.text();
       // Pause before this slot is released, or a queued request would slip out while we are throttled.
       if (response.status === 429) {
-        const wait = retryAfterMs(response.headers.get('retry-after'), this.#deps.clock.now());
+        const wait = parseRetryAfter(response.headers.get('retry-after'), this.#clock.now());
         this.#deps.throttle.pause(wait ?? this.#backoffMs(1));
       }
       return { response: { status: response.status, headers: response.headers, text } };
@@ -142,12 +152,11 @@ export class DataverseHttp {
   }
 
   #backoffMs(attempt: number): number {
-    const ceiling = Math.min(30_000, 500 * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.#deps.random.float());
+    return backoffDelay(attempt, BACKOFF, this.#deps.random);
   }
 
   async #backoff(attempt: number, retryAfter: number | null = null): Promise<void> {
     if (attempt >= this.#deps.maxAttempts) return;
-    await this.#deps.sleep(retryAfter ?? this.#backoffMs(attempt));
+    await this.#clock.sleep(retryAfter ?? this.#backoffMs(attempt));
   }
 }

@@ -68,15 +68,6 @@ export function redact(message: string): string {
     .replace(/\+\d[\d ]{7,}\d|\b0\d{8,}\b/g, '<phone>');
 }
 
-/** Retry-After as milliseconds: Dataverse sends seconds; an HTTP date is accepted too. */
-export function retryAfterMs(header: string | null, now: number): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
 /** The URL path without its query, for messages: the query may carry personal data ($filter values). */
 export function pathOf(url: string): string {
   try {

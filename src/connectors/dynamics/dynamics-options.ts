@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.js';
+import { transportProblem } from '../http/transport-problem.js';
 
 /** Dataverse counts concurrent requests per user and refuses the 53rd (api-limits: 52 concurrent). */
 export const MAX_CONCURRENCY_LIMIT = 52;
@@ -95,31 +96,14 @@ function checkUrl(
     issues.push(`${field} must be an absolute URL`);
     return null;
   }
-  if (url.protocol === 'http:') {
-    if (!isLoopback(url.hostname)) {
-      issues.push(
-        `${field} must use https:// (traffic to Dataverse must be encrypted); got a plain http:// URL`,
-      );
-      return null;
-    }
-    if (!allowInsecureLoopback) {
-      issues.push(
-        `${field} uses plain http://; that is allowed only for a loopback host and only with allowInsecureLoopback set`,
-      );
-      return null;
-    }
-  } else if (url.protocol !== 'https:') {
-    issues.push(`${field} must use https://`);
+  const problem = transportProblem(field, url, allowInsecureLoopback);
+  if (problem) {
+    issues.push(problem);
     return null;
   }
   url.search = '';
   url.hash = '';
   return url.pathname.endsWith('/') ? url.href : `${url.href}/`;
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function integerIn(field: string, value: number, min: number, max: number, issues: string[]): number {

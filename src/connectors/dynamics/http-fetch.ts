@@ -1,25 +1,2 @@
-import { Agent, type Dispatcher, type RequestInit, type Response, fetch as undiciFetch } from 'undici';
-
-/** The one seam for all of the connector's HTTP: the token endpoint and the Web API alike. */
-export type HttpFetch = (url: string, init: RequestInit) => Promise<Response>;
-
-export interface BoundFetch {
-  fetch: HttpFetch;
-  close(): Promise<void>;
-}
-
-/**
- * undici's fetch bound to a dispatcher that trusts `caCertificate` when one is given (the emulator's
- * self-signed certificate), otherwise the system's roots. `inner` lets tests watch every request.
- */
-export function createBoundFetch(caCertificate?: string, inner: HttpFetch = undiciFetch): BoundFetch {
-  const agent: Dispatcher | undefined = caCertificate
-    ? new Agent({ connect: { ca: caCertificate } })
-    : undefined;
-  return {
-    fetch: (url, init) => inner(url, agent ? { ...init, dispatcher: agent } : init),
-    close: async () => {
-      await agent?.close();
-    },
-  };
-}
+// Moved to the shared http folder; kept so existing imports of the Dynamics connector still resolve.
+export { type BoundFetch, createBoundFetch, type HttpFetch } from '../http/bound-fetch.js';

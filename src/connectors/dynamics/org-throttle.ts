@@ -1,7 +1,9 @@
-import { type Clock, systemClock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
+import { type Sleep, type SleepingClock, sleepingClock, wallSleep } from '../http/sleeping-clock.js';
 
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Kept for existing imports; the wait itself now comes from the clock (see sleepingClock).
+export type { Sleep };
+export const realSleep: Sleep = wallSleep;
 
 /** Successful requests needed before one more concurrent request is allowed after a 429. */
 const RAMP_EVERY = 10;
@@ -19,14 +21,13 @@ export class OrgThrottle {
   #pausedUntil = 0;
   #successes = 0;
   readonly #waiters: Array<() => void> = [];
-  readonly #clock: Clock;
-  readonly #sleep: Sleep;
+  readonly #clock: SleepingClock;
 
-  constructor(max: number, clock: Clock = systemClock, sleep: Sleep = realSleep) {
+  /** `sleep` is used only when `clock` cannot sleep itself. */
+  constructor(max: number, clock?: Clock & Partial<SleepingClock>, sleep?: Sleep) {
     this.max = max;
     this.#limit = max;
-    this.#clock = clock;
-    this.#sleep = sleep;
+    this.#clock = sleepingClock(clock, sleep);
   }
 
   get limit(): number {
@@ -42,7 +43,7 @@ export class OrgThrottle {
     for (;;) {
       const wait = this.#pausedUntil - this.#clock.now();
       if (wait > 0) {
-        await this.#sleep(wait);
+        await this.#clock.sleep(wait);
         continue;
       }
       if (this.#active < this.#limit) {
@@ -87,12 +88,11 @@ export class OrgThrottle {
  */
 export class OrgThrottleRegistry {
   readonly #throttles = new Map<string, OrgThrottle>();
-  readonly #clock: Clock;
-  readonly #sleep: Sleep;
+  readonly #clock: SleepingClock;
 
-  constructor(clock: Clock = systemClock, sleep: Sleep = realSleep) {
-    this.#clock = clock;
-    this.#sleep = sleep;
+  /** `sleep` is used only when `clock` cannot sleep itself. */
+  constructor(clock?: Clock & Partial<SleepingClock>, sleep?: Sleep) {
+    this.#clock = sleepingClock(clock, sleep);
   }
 
   /** The first caller for an organisation sets its maximum concurrency. */
@@ -100,7 +100,7 @@ export class OrgThrottleRegistry {
     const key = baseUrl.toLowerCase();
     let throttle = this.#throttles.get(key);
     if (!throttle) {
-      throttle = new OrgThrottle(maxConcurrency, this.#clock, this.#sleep);
+      throttle = new OrgThrottle(maxConcurrency, this.#clock);
       this.#throttles.set(key, throttle);
     }
     return throttle;

@@ -1,4 +1,3 @@
-import type { Clock } from '../../clock.js';
 import { PermanentError, RateLimitedError, type RemoteDetail, RetryableError } from '../../errors.js';
 import { type ErrorResponse, errorResponseSchema } from './mailplus-types.js';
 
@@ -33,7 +32,8 @@ export interface HttpFailure {
   operation: string;
   status: number;
   body: ErrorResponse | null;
-  retryAfterMs?: number;
+  /** From Retry-After; null or absent when the service sent none (a 429 then backs off). */
+  retryAfterMs?: number | null;
 }
 
 export function errorForResponse(failure: HttpFailure): PermanentError | RetryableError {
@@ -55,15 +55,6 @@ export function errorForNetworkFailure(operation: string, cause: unknown): Retry
       ? 'timed out'
       : 'failed before an answer arrived';
   return new RetryableError(`Mail+ ${operation} ${reason}`, { service: SERVICE }, { cause });
-}
-
-/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); absent or garbled means 0. */
-export function parseRetryAfter(value: string | null, clock: Clock): number {
-  if (!value) return 0;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? 0 : Math.max(0, date - clock.now());
 }
 
 /** Per-contact result codes of `POST /contact/list` as koppel errors; OK has no error. */

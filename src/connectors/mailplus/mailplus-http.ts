@@ -1,12 +1,12 @@
-import { Agent, type Dispatcher, fetch } from 'undici';
-import { type Clock, type Random, systemClock, systemRandom } from '../../clock.js';
+import { type Clock, type Random, systemRandom } from '../../clock.js';
 import { ConfigError, PermanentError, RateLimitedError, RetryableError } from '../../errors.js';
-import {
-  errorForNetworkFailure,
-  errorForResponse,
-  parseErrorBody,
-  parseRetryAfter,
-} from './mailplus-errors.js';
+import { backoffDelay } from '../../queue/backoff.js';
+import { type BoundFetch, createBoundFetch } from '../http/bound-fetch.js';
+import { parseHttpDate } from '../http/http-date.js';
+import { parseRetryAfter } from '../http/retry-after.js';
+import { type SleepingClock, sleepingClock } from '../http/sleeping-clock.js';
+import { transportProblem } from '../http/transport-problem.js';
+import { errorForNetworkFailure, errorForResponse, parseErrorBody } from './mailplus-errors.js';
 import { signRequest } from './oauth1.js';
 
 export interface RetryPolicy {
@@ -31,9 +31,9 @@ export interface MailplusHttpOptions {
   allowInsecureLoopback?: boolean;
   requestTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  clock?: Clock;
+  /** Signs requests, measures Retry-After and waits out backoff; one that can sleep makes tests instant. */
+  clock?: Clock & Partial<SleepingClock>;
   random?: Random;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface MailplusRequest {
@@ -65,10 +65,9 @@ export class MailplusHttp {
   readonly #options: MailplusHttpOptions;
   readonly #root: URL;
   readonly #retry: RetryPolicy;
-  readonly #clock: Clock;
+  readonly #clock: SleepingClock;
   readonly #random: Random;
-  readonly #dispatcher: Dispatcher | undefined;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #transport: BoundFetch;
   /** Until when the service asked (Retry-After) that no request be sent, epoch ms. */
   #pausedUntil = 0;
 
@@ -76,12 +75,9 @@ export class MailplusHttp {
     this.#options = options;
     this.#root = checkedBaseUrl(options.baseUrl ?? 'https://restapi.mailplus.nl', options);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = sleepingClock(options.clock);
     this.#random = options.random ?? systemRandom;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#dispatcher = options.caCertificate
-      ? new Agent({ connect: { ca: options.caCertificate } })
-      : undefined;
+    this.#transport = createBoundFetch(options.caCertificate);
   }
 
   async send(request: MailplusRequest): Promise<MailplusResponse> {
@@ -95,7 +91,7 @@ export class MailplusHttp {
       if (outcome instanceof PermanentError || attempt >= this.#retry.maxAttempts) throw outcome;
       const delay = this.#delayBefore(attempt, outcome);
       if (delay === null) throw outcome;
-      await this.#sleep(delay);
+      await this.#clock.sleep(delay);
     }
   }
 
@@ -109,11 +105,11 @@ export class MailplusHttp {
     if (wait > this.#retry.maxRetryAfterMs) {
       throw new RateLimitedError(`Mail+ asked to wait before ${operation}`, wait, { service: 'mailplus' });
     }
-    await this.#sleep(wait);
+    await this.#clock.sleep(wait);
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher?.close();
+    await this.#transport.close();
   }
 
   urlFor(path: string, query: MailplusRequest['query'] = {}): URL {
@@ -139,27 +135,25 @@ export class MailplusHttp {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await fetch(url, {
+      const response = await this.#transport.fetch(url.href, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000),
-        dispatcher: this.#dispatcher,
       });
       const text = await response.text();
       if (response.ok) {
-        const date = Date.parse(response.headers.get('date') ?? '');
         return {
           status: response.status,
           body: parseJson(text, request.operation),
-          date: Number.isNaN(date) ? undefined : date,
+          date: parseHttpDate(response.headers.get('date') ?? '') ?? undefined,
         };
       }
       return errorForResponse({
         operation: request.operation,
         status: response.status,
         body: parseErrorBody(text),
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.#clock),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.#clock.now()),
       });
     } catch (cause) {
       if (cause instanceof RetryableError) return cause;
@@ -167,13 +161,13 @@ export class MailplusHttp {
     }
   }
 
-  /** Retry-After when the service sent one, else exponential backoff with full jitter. */
+  /** Retry-After when the service sent one, else the queue's exponential backoff (half of it jitter). */
   #delayBefore(attempt: number, error: RetryableError): number | null {
     if (error instanceof RateLimitedError && error.retryAfterMs > 0) {
       return error.retryAfterMs <= this.#retry.maxRetryAfterMs ? error.retryAfterMs : null;
     }
-    const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(this.#random.float() * ceiling);
+    const policy = { baseMs: this.#retry.baseDelayMs, maxMs: this.#retry.maxDelayMs };
+    return backoffDelay(attempt, policy, this.#random);
   }
 }
 
@@ -190,9 +184,7 @@ function parseJson(text: string, operation: string): unknown {
   }
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** Personal data must never cross a network unencrypted, so http:// is refused except on loopback. */
+/** Personal data must never cross a network unencrypted (see transportProblem). */
 function checkedBaseUrl(raw: string, options: MailplusHttpOptions): URL {
   let url: URL;
   try {
@@ -200,19 +192,11 @@ function checkedBaseUrl(raw: string, options: MailplusHttpOptions): URL {
   } catch {
     throw new ConfigError([`Mail+ base URL is not a valid URL: ${raw}`]);
   }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:')
-    throw new ConfigError([`Mail+ base URL must use https://, got ${url.protocol}`]);
-  if (!LOOPBACK.test(url.hostname)) {
-    throw new ConfigError([
-      `Mail+ base URL ${url.origin} uses plain http://; only https:// is allowed, except for loopback ` +
-        'hosts (127.0.0.0/8, ::1, localhost) with allowInsecureLoopback set',
-    ]);
-  }
-  if (!options.allowInsecureLoopback) {
-    throw new ConfigError([
-      `Mail+ base URL ${url.origin} uses plain http:// on loopback; set allowInsecureLoopback to permit it`,
-    ]);
-  }
+  const problem = transportProblem(
+    `Mail+ base URL ${url.origin}`,
+    url,
+    options.allowInsecureLoopback ?? false,
+  );
+  if (problem) throw new ConfigError([problem]);
   return url;
 }

@@ -1,11 +1,11 @@
 import { fetch as undiciFetch } from 'undici';
 import { ManualClock } from '../../../src/clock.js';
-import type { HttpFetch } from '../../../src/connectors/dynamics/http-fetch.js';
 import {
   DynamicsClient,
   type DynamicsClientOptions,
   OrgThrottleRegistry,
 } from '../../../src/connectors/dynamics/index.js';
+import type { HttpFetch } from '../../../src/connectors/http/bound-fetch.js';
 import {
   type DataverseEmulator,
   type DataverseEmulatorOptions,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/clock.js';
+import { type Clock, systemClock } from '../../../src/clock.js';
 import {
   MailplusClient,
   type MailplusClientOptions,
@@ -27,16 +27,20 @@ export async function startPair(
 ): Promise<Pair> {
   const emulator = await startMailplusEmulator({ randomSeed: 7, clock: options.clock, ...options.emulator });
   const sleeps: number[] = [];
+  const time = options.clock ?? systemClock;
+  // Record the waits instead of sleeping them, unless a test brings its own clock.
+  const recording = {
+    now: () => time.now(),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+    },
+  };
   const client = new MailplusClient({
     baseUrl: emulator.baseUrl,
     consumerKey: emulator.consumerKey,
     consumerSecret: emulator.consumerSecret,
     caCertificate: emulator.caCertificate,
-    clock: options.clock,
-    // Record the waits instead of sleeping them, unless a test brings its own sleep.
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    clock: recording,
     ...options.client,
   });
   return {
