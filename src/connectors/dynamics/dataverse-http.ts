@@ -3,7 +3,6 @@ import { coerceError, type KoppelError, PermanentError, RetryableError } from '.
 import { type BackoffPolicy, backoffDelay } from '../../queue/backoff.js';
 import type { HttpFetch } from '../http/bound-fetch.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { type Sleep, type SleepingClock, sleepingClock } from '../http/sleeping-clock.js';
 import { errorFromResponse, pathOf } from './dynamics-errors.js';
 import type { OrgThrottle } from './org-throttle.js';
 import type { TokenProvider } from './token-provider.js';
@@ -28,10 +27,8 @@ export interface DataverseHttpDeps {
   tokens: TokenProvider;
   throttle: OrgThrottle;
   /** Measures Retry-After and waits out backoff; a clock that can sleep makes both testable. */
-  clock: Clock & Partial<SleepingClock>;
+  clock: Clock;
   random: Random;
-  /** Used only when `clock` cannot sleep itself; goes once every Clock can. */
-  sleep?: Sleep;
   maxAttempts: number;
   requestTimeoutMs: number;
 }
@@ -55,10 +52,10 @@ const BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
  */
 export class DataverseHttp {
   readonly #deps: DataverseHttpDeps;
-  readonly #clock: SleepingClock;
+  readonly #clock: Clock;
   constructor(deps: DataverseHttpDeps) {
     this.#deps = deps;
-    this.#clock = sleepingClock(deps.clock, deps.sleep);
+    this.#clock = deps.clock;
   }
 
   get baseUrl(): string {

@@ -15,7 +15,7 @@ import {
   resolveConnection,
 } from './dynamics-options.js';
 import { createBoundFetch, type HttpFetch } from './http-fetch.js';
-import { type OrgThrottleRegistry, realSleep, type Sleep } from './org-throttle.js';
+import type { OrgThrottleRegistry } from './org-throttle.js';
 import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
 
 export interface DynamicsClientOptions extends DynamicsConnectionOptions {
@@ -23,7 +23,6 @@ export interface DynamicsClientOptions extends DynamicsConnectionOptions {
   throttles: OrgThrottleRegistry;
   clock?: Clock;
   random?: Random;
-  sleep?: Sleep;
   /** Wraps undici's fetch, e.g. to watch requests in tests. */
   fetch?: HttpFetch;
   /** Replaces MSAL, e.g. for a test that is not about authentication. */
@@ -78,7 +77,6 @@ export class DynamicsClient {
       throttle: options.throttles.forOrganisation(connection.baseUrl, connection.maxConcurrency),
       clock,
       random,
-      sleep: options.sleep ?? realSleep,
       maxAttempts: connection.maxAttempts,
       requestTimeoutMs: connection.requestTimeoutMs,
     });

@@ -1,9 +1,4 @@
-import type { Clock } from '../../clock.js';
-import { type Sleep, type SleepingClock, sleepingClock, wallSleep } from '../http/sleeping-clock.js';
-
-// Kept for existing imports; the wait itself now comes from the clock (see sleepingClock).
-export type { Sleep };
-export const realSleep: Sleep = wallSleep;
+import { type Clock, systemClock } from '../../clock.js';
 
 /** Successful requests needed before one more concurrent request is allowed after a 429. */
 const RAMP_EVERY = 10;
@@ -21,13 +16,12 @@ export class OrgThrottle {
   #pausedUntil = 0;
   #successes = 0;
   readonly #waiters: Array<() => void> = [];
-  readonly #clock: SleepingClock;
+  readonly #clock: Clock;
 
-  /** `sleep` is used only when `clock` cannot sleep itself. */
-  constructor(max: number, clock?: Clock & Partial<SleepingClock>, sleep?: Sleep) {
+  constructor(max: number, clock: Clock = systemClock) {
     this.max = max;
     this.#limit = max;
-    this.#clock = sleepingClock(clock, sleep);
+    this.#clock = clock;
   }
 
   get limit(): number {
@@ -88,11 +82,10 @@ export class OrgThrottle {
  */
 export class OrgThrottleRegistry {
   readonly #throttles = new Map<string, OrgThrottle>();
-  readonly #clock: SleepingClock;
+  readonly #clock: Clock;
 
-  /** `sleep` is used only when `clock` cannot sleep itself. */
-  constructor(clock?: Clock & Partial<SleepingClock>, sleep?: Sleep) {
-    this.#clock = sleepingClock(clock, sleep);
+  constructor(clock: Clock = systemClock) {
+    this.#clock = clock;
   }
 
   /** The first caller for an organisation sets its maximum concurrency. */

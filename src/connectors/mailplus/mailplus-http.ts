@@ -1,10 +1,9 @@
-import { type Clock, type Random, systemRandom } from '../../clock.js';
+import { type Clock, type Random, systemClock, systemRandom } from '../../clock.js';
 import { ConfigError, PermanentError, RateLimitedError, RetryableError } from '../../errors.js';
 import { backoffDelay } from '../../queue/backoff.js';
 import { type BoundFetch, createBoundFetch } from '../http/bound-fetch.js';
 import { parseHttpDate } from '../http/http-date.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { type SleepingClock, sleepingClock } from '../http/sleeping-clock.js';
 import { transportProblem } from '../http/transport-problem.js';
 import { errorForNetworkFailure, errorForResponse, parseErrorBody } from './mailplus-errors.js';
 import { signRequest } from './oauth1.js';
@@ -32,7 +31,7 @@ export interface MailplusHttpOptions {
   requestTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Signs requests, measures Retry-After and waits out backoff; one that can sleep makes tests instant. */
-  clock?: Clock & Partial<SleepingClock>;
+  clock?: Clock;
   random?: Random;
 }
 
@@ -65,7 +64,7 @@ export class MailplusHttp {
   readonly #options: MailplusHttpOptions;
   readonly #root: URL;
   readonly #retry: RetryPolicy;
-  readonly #clock: SleepingClock;
+  readonly #clock: Clock;
   readonly #random: Random;
   readonly #transport: BoundFetch;
   /** Until when the service asked (Retry-After) that no request be sent, epoch ms. */
@@ -75,7 +74,7 @@ export class MailplusHttp {
     this.#options = options;
     this.#root = checkedBaseUrl(options.baseUrl ?? 'https://restapi.mailplus.nl', options);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#clock = sleepingClock(options.clock);
+    this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#transport = createBoundFetch(options.caCertificate);
   }

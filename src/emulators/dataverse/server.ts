@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../../clock.js';
+import { type Clock, systemClock } from '../../clock.js';
 import type { Fault, FaultInjector } from '../shared/faults.js';
 import type { EmulatorAdmin } from './admin.js';
 import { type ApiResponse, DataverseFault, faultResponse } from './api-types.js';
@@ -178,6 +178,10 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Network latency and slow answers pass on the wall clock on purpose: what they imitate is measured by
+ * the client's socket timeout and by the benchmarks, both in real time.
+ */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return systemClock.sleep(ms);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock } from '../../clock.js';
 import type { Fault, FaultInjector } from '../shared/faults.js';
 import { type ApiRequest, routeContactApi } from './contact-routes.js';
 import type { ContactStore } from './contact-store.js';
@@ -76,7 +77,8 @@ async function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespons
       req.socket.destroy();
       return true;
     case 'slow':
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      // On the wall clock on purpose: the client's socket timeout, which it imitates, runs in real time.
+      await systemClock.sleep(fault.delayMs);
       return false;
   }
 }

@@ -3,19 +3,12 @@ import { test } from 'node:test';
 import { ManualClock } from '../../../src/clock.js';
 import { OrgThrottle, OrgThrottleRegistry } from '../../../src/connectors/dynamics/index.js';
 
-/** A sleep that only ends when the test moves the clock past its deadline. */
-function manualSleep(clock: ManualClock) {
-  const sleepers: Array<{ until: number; wake: () => void }> = [];
-  const sleep = (ms: number) => new Promise<void>((wake) => sleepers.push({ until: clock.now() + ms, wake }));
-  const advance = async (ms: number) => {
+/** Moves the clock (its sleepers wake) and lets the woken callers run. */
+function advancer(clock: ManualClock) {
+  return async (ms: number) => {
     clock.advance(ms);
-    for (const s of sleepers.filter((x) => x.until <= clock.now())) {
-      sleepers.splice(sleepers.indexOf(s), 1);
-      s.wake();
-    }
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { sleep, advance };
 }
 
 test('caps concurrent requests at the configured maximum', async () => {
@@ -35,8 +28,8 @@ test('caps concurrent requests at the configured maximum', async () => {
 
 test('a pause holds every caller until it ends, then allows one at a time and ramps up', async () => {
   const clock = new ManualClock();
-  const { sleep, advance } = manualSleep(clock);
-  const throttle = new OrgThrottle(4, clock, sleep);
+  const advance = advancer(clock);
+  const throttle = new OrgThrottle(4, clock);
   throttle.pause(1000);
   const started: number[] = [];
   const releases = [1, 2, 3].map((n) =>
