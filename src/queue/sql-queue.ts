@@ -5,6 +5,7 @@ import { IntegrityError } from '../keys/envelope.js';
 import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
 import type { Store, WriteOptions } from '../store/open-store.js';
 import type { QueueMessagesTable } from '../store/schema.js';
+import { isTerminatedWrite, TenantTerminatedError } from '../store/terminated-guard.js';
 import { backoffDelay } from './backoff.js';
 import {
   type ClaimedRow,
@@ -60,6 +61,18 @@ export class SqlQueue extends DeadLetterStore implements Queue {
   }
 
   async enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
+    try {
+      return await this.#enqueue(items);
+    } catch (error) {
+      if (!isTerminatedWrite(error)) throw error;
+      const tenants = [...new Set(items.map((i) => i.tenantId))].join(', ');
+      throw new TenantTerminatedError(`enqueue for tenant ${tenants} (nothing was enqueued)`, {
+        cause: error,
+      });
+    }
+  }
+
+  async #enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
     items.forEach(validateItem);
     const prepared: Prepared[] = [];
     for (const item of items) {
