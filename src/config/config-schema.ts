@@ -99,6 +99,23 @@ const log = z.strictObject({
     .default(THIRTY_DAYS),
 });
 
+/**
+ * What the operator keeps of the store outside koppel (database backups, disk snapshots). koppel cannot
+ * delete them; the deletion certificate states which could still hold a terminated tenant's data and
+ * until when.
+ */
+const backups = z.strictObject({
+  /** Days a copy of the store is kept; 30 or less keeps the one-month deletion promise. */
+  retentionDays: z.number().int().min(0).max(3650, 'must be at most 3650').default(THIRTY_DAYS),
+  /** The copies, in words, for the certificate, e.g. "nightly pg_dump to the backup server, 30 days". */
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(300, 'must be at most 300 characters')
+    .default('backups and snapshots of the koppel store'),
+});
+
 const sync = z.strictObject({
   /** Time between sync rounds (read both change feeds, deliver). */
   pollIntervalSeconds: z.number().min(1).max(3600).default(60),
@@ -235,6 +252,7 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
   processor: processor.default(processor.parse({})),
 });
@@ -243,4 +261,5 @@ export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
 export type StatusConfig = KoppelConfig['status'];
+export type BackupsConfig = KoppelConfig['backups'];
 export type ProcessorConfig = KoppelConfig['processor'];

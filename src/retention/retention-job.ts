@@ -56,7 +56,8 @@ export class RetentionJob {
       {
         classes: ['terminated-tenants'],
         purge: async () => ({
-          'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock })).length,
+          'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock, config }))
+            .length,
         }),
       },
       {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BackupExposure } from './backup-exposure.js';
 
 export interface DeletionCertificate {
   kind: 'koppel-deletion-certificate';
@@ -18,6 +19,8 @@ export interface DeletionCertificate {
   /** The store was compacted, so freed pages hold no old data. */
   compacted: string;
   store: string;
+  /** Copies of the store koppel cannot delete: which could still hold the data, and until when. */
+  backups: BackupExposure;
   /** The SHA-256 of an earlier certificate for this tenant that this one replaces (rows were found after it). */
   supersedes?: string;
 }
@@ -44,6 +47,7 @@ export function certificateMarkdown({ certificate: c, sha256 }: IssuedCertificat
     `- Encryption keys destroyed (data unreadable from then on): ${c.keysDestroyedAt}`,
     `- Data deleted: ${c.deletedAt}`,
     `- Store compacted: ${c.compacted} (${c.store})`,
+    `- Backups: ${c.backups.statement}`,
     ...(c.supersedes ? [`- Replaces the earlier certificate with SHA-256 \`${c.supersedes}\``] : []),
     '',
     '| table | rows deleted | rows remaining |',

@@ -1,8 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { KoppelConfig } from '../config/config-schema.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { MasterKeyShredding } from '../keys/master-key-shred.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
+import { backupExposure } from './backup-exposure.js';
 import { type DeletionCertificate, type IssuedCertificate, issue } from './deletion-certificate.js';
 import { TenantError, type TenantStore } from './tenant-store.js';
 import { remainingRows, tenantDataTables, total } from './tenant-tables.js';
@@ -22,6 +25,16 @@ export interface OffboardingDeps {
   keys: KeyRing;
   tenants: TenantStore;
   clock: Clock;
+  /** For the certificate's statement on backups. */
+  config: Pick<KoppelConfig, 'backups'>;
+}
+
+export interface TerminateOptions {
+  /**
+   * Runs after the tenant's keys are destroyed and before the certificate: a new master key for
+   * every other tenant, the old one destroyed, so copies of the store made before cannot be read.
+   */
+  rotateMasterKey?: () => Promise<MasterKeyShredding>;
 }
 
 export interface TerminateResult {
@@ -29,6 +42,7 @@ export interface TerminateResult {
   issued?: IssuedCertificate;
   /** True when an earlier, interrupted terminate was finished. */
   resumed: boolean;
+  masterKey?: MasterKeyShredding;
 }
 
 /**
@@ -42,6 +56,7 @@ export async function terminateTenant(
   deps: OffboardingDeps,
   tenantId: string,
   deleteAfterDays = 0,
+  options: TerminateOptions = {},
 ): Promise<TerminateResult> {
   if (!Number.isInteger(deleteAfterDays) || deleteAfterDays < 0 || deleteAfterDays > MAX_DELETE_AFTER_DAYS) {
     throw new RangeError(
@@ -56,8 +71,9 @@ export async function terminateTenant(
   const now = deps.clock.now();
   const deletionDueAt = await markTerminated(deps.store.db, tenantId, now, now + deleteAfterDays * DAY_MS);
   await deps.keys.destroy(tenantId);
-  if (deletionDueAt > now) return { deletionDueAt, resumed };
-  return { deletionDueAt, resumed, issued: await deleteTenantData(deps, tenantId) };
+  const masterKey = await options.rotateMasterKey?.();
+  if (deletionDueAt > now) return { deletionDueAt, resumed, masterKey };
+  return { deletionDueAt, resumed, masterKey, issued: await deleteTenantData(deps, tenantId) };
 }
 
 /**
@@ -92,7 +108,7 @@ async function markTerminated(
  * issues the certificate. Throws, issuing nothing, if anything remains.
  */
 export async function deleteTenantData(
-  deps: Pick<OffboardingDeps, 'store' | 'clock'>,
+  deps: Pick<OffboardingDeps, 'store' | 'clock' | 'config'>,
   tenantId: string,
 ): Promise<IssuedCertificate> {
   const { store, clock } = deps;
@@ -147,6 +163,7 @@ export async function deleteTenantData(
     remainingRows: remaining,
     compacted,
     store: store.dialect,
+    backups: await backupExposure(store.db, deps.config.backups, tenantId, Number(tenant.terminated_at)),
     ...(previous ? { supersedes: previous.sha256 } : {}),
   };
   const issued = issue(certificate);
@@ -169,7 +186,7 @@ export async function deleteTenantData(
  * certificate that says which one it replaces.
  */
 export async function deleteDueTenants(
-  deps: Pick<OffboardingDeps, 'store' | 'clock'>,
+  deps: Pick<OffboardingDeps, 'store' | 'clock' | 'config'>,
 ): Promise<IssuedCertificate[]> {
   const due = await deps.store.db
     .selectFrom('tenants')
