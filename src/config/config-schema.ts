@@ -58,30 +58,63 @@ const masterKey = z.discriminatedUnion('source', [
 
 const FOURTEEN_DAYS = 14;
 
-const queue = z.strictObject({
-  leaseSeconds: z.number().int().min(5).max(300).default(60),
-  maxDeliveries: z.number().int().min(1).max(100).default(10),
-  deadLetterRetentionDays: z
-    .number()
-    .min(0.01)
-    .max(
-      FOURTEEN_DAYS,
-      'must be at most 14: the processing agreement promises failed messages are kept at most two weeks',
-    )
-    .default(FOURTEEN_DAYS),
-  duplicateWindowSeconds: z
-    .number()
-    .int()
-    .min(20)
-    .max(7 * 86_400)
-    .default(600),
-  backoffBaseMs: z.number().int().min(10).default(1_000),
-  backoffMaxMs: z
-    .number()
-    .int()
-    .min(100)
-    .default(5 * 60_000),
-});
+/** Live messages are dead-lettered as `expired` after this, unless the dead-letter window is shorter. */
+const DEFAULT_MAX_MESSAGE_AGE_DAYS = 7;
+
+const queue = z
+  .strictObject({
+    leaseSeconds: z.number().int().min(5).max(300).default(60),
+    maxDeliveries: z.number().int().min(1).max(100).default(10),
+    deadLetterRetentionDays: z
+      .number()
+      .min(0.01)
+      .max(
+        FOURTEEN_DAYS,
+        'must be at most 14: the processing agreement promises failed messages are kept at most two weeks',
+      )
+      .default(FOURTEEN_DAYS),
+    duplicateWindowSeconds: z
+      .number()
+      .int()
+      .min(20)
+      .max(7 * 86_400)
+      .default(600),
+    backoffBaseMs: z.number().int().min(10).max(60_000, 'must be at most 60000 (one minute)').default(1_000),
+    backoffMaxMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000, 'must be at most 3600000 (one hour): a message must not wait longer between attempts')
+      .default(5 * 60_000),
+    /** The longest a remote's Retry-After is honoured; a longer one is cut to this. */
+    retryAfterMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400, 'must be at most 86400 (one day)')
+      .default(3_600),
+    /** Live messages older than this are dead-lettered as `expired`; default 7, or the dead-letter window if shorter. */
+    maxMessageAgeDays: z.number().min(0.01).max(FOURTEEN_DAYS, 'must be at most 14').optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.backoffBaseMs > q.backoffMaxMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backoffBaseMs'],
+        message: `must be at most backoffMaxMs (${q.backoffMaxMs})`,
+      });
+    if (q.maxMessageAgeDays !== undefined && q.maxMessageAgeDays > q.deadLetterRetentionDays)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxMessageAgeDays'],
+        message: `must be at most queue.deadLetterRetentionDays (${q.deadLetterRetentionDays}): a message must never wait longer than a failed one is kept`,
+      });
+  })
+  .transform((q) => ({
+    ...q,
+    maxMessageAgeDays:
+      q.maxMessageAgeDays ?? Math.min(DEFAULT_MAX_MESSAGE_AGE_DAYS, q.deadLetterRetentionDays),
+  }));
 
 const THIRTY_DAYS = 30;
 

@@ -14,7 +14,7 @@ import {
   type QueueBackend,
   RELAXED,
 } from './claim-strategy.js';
-import { DeadLetterStore } from './dead-letter-store.js';
+import { DeadLetterStore, EXPIRED_DESCRIPTION } from './dead-letter-store.js';
 import { PayloadCodec, type SealedPayload } from './payload-codec.js';
 import type {
   AbandonOptions,
@@ -48,6 +48,7 @@ interface Prepared {
 const INSERT_CHUNK = 400;
 
 const MAX_DESCRIPTION = 2000;
+const DAY_MS = 86_400_000;
 
 /** The queue on SQL, shared by the SQLite and PostgreSQL backends; only the claim statement differs. */
 export class SqlQueue extends DeadLetterStore implements Queue {
@@ -154,6 +155,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       leaseUntil,
       payload: undefined as T,
     };
+    if (row.enqueued_at <= this.deps.clock.now() - this.deps.config.maxMessageAgeDays * DAY_MS) {
+      await this.deadLetter([message], 'expired', EXPIRED_DESCRIPTION(this.deps.config.maxMessageAgeDays));
+      return undefined;
+    }
     // A lease that expired max times (crashed or stuck workers) counts like failed deliveries.
     if (row.delivery_count > row.max_deliveries) {
       await this.deadLetter(
@@ -209,7 +214,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       const out: SettleResult[] = [];
       for (const m of retried) {
         const visibleAt =
-          options.notBefore ?? now + backoffDelay(m.deliveryCount, this.#backoff, this.deps.random);
+          options.notBefore === undefined
+            ? now + backoffDelay(m.deliveryCount, this.#backoff, this.deps.random)
+            : // A remote's Retry-After is honoured up to the cap: no message waits without limit.
+              Math.min(options.notBefore, now + this.deps.config.retryAfterMaxSeconds * 1000);
         const row = await trx
           .updateTable('queue_messages')
           .set((eb) => ({

@@ -47,10 +47,14 @@ export class RetentionJob {
     const { queue, config } = deps;
     this.#purges = [
       {
-        classes: ['dead-letters', 'duplicate-detection'],
+        classes: ['dead-letters', 'duplicate-detection', 'queue-payloads'],
         purge: async () => {
           const purged = await queue.purgeExpired();
-          return { 'dead-letters': purged.deadLetters, 'duplicate-detection': purged.dedupEntries };
+          return {
+            'dead-letters': purged.deadLetters,
+            'duplicate-detection': purged.dedupEntries,
+            'queue-payloads': purged.expired,
+          };
         },
       },
       {
