@@ -58,30 +58,63 @@ const masterKey = z.discriminatedUnion('source', [
 
 const FOURTEEN_DAYS = 14;
 
-const queue = z.strictObject({
-  leaseSeconds: z.number().int().min(5).max(300).default(60),
-  maxDeliveries: z.number().int().min(1).max(100).default(10),
-  deadLetterRetentionDays: z
-    .number()
-    .min(0.01)
-    .max(
-      FOURTEEN_DAYS,
-      'must be at most 14: the processing agreement promises failed messages are kept at most two weeks',
-    )
-    .default(FOURTEEN_DAYS),
-  duplicateWindowSeconds: z
-    .number()
-    .int()
-    .min(20)
-    .max(7 * 86_400)
-    .default(600),
-  backoffBaseMs: z.number().int().min(10).default(1_000),
-  backoffMaxMs: z
-    .number()
-    .int()
-    .min(100)
-    .default(5 * 60_000),
-});
+/** Live messages are dead-lettered as `expired` after this, unless the dead-letter window is shorter. */
+const DEFAULT_MAX_MESSAGE_AGE_DAYS = 7;
+
+const queue = z
+  .strictObject({
+    leaseSeconds: z.number().int().min(5).max(300).default(60),
+    maxDeliveries: z.number().int().min(1).max(100).default(10),
+    deadLetterRetentionDays: z
+      .number()
+      .min(0.01)
+      .max(
+        FOURTEEN_DAYS,
+        'must be at most 14: the processing agreement promises failed messages are kept at most two weeks',
+      )
+      .default(FOURTEEN_DAYS),
+    duplicateWindowSeconds: z
+      .number()
+      .int()
+      .min(20)
+      .max(7 * 86_400)
+      .default(600),
+    backoffBaseMs: z.number().int().min(10).max(60_000, 'must be at most 60000 (one minute)').default(1_000),
+    backoffMaxMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000, 'must be at most 3600000 (one hour): a message must not wait longer between attempts')
+      .default(5 * 60_000),
+    /** The longest a remote's Retry-After is honoured; a longer one is cut to this. */
+    retryAfterMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400, 'must be at most 86400 (one day)')
+      .default(3_600),
+    /** Live messages older than this are dead-lettered as `expired`; default 7, or the dead-letter window if shorter. */
+    maxMessageAgeDays: z.number().min(0.01).max(FOURTEEN_DAYS, 'must be at most 14').optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.backoffBaseMs > q.backoffMaxMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backoffBaseMs'],
+        message: `must be at most backoffMaxMs (${q.backoffMaxMs})`,
+      });
+    if (q.maxMessageAgeDays !== undefined && q.maxMessageAgeDays > q.deadLetterRetentionDays)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxMessageAgeDays'],
+        message: `must be at most queue.deadLetterRetentionDays (${q.deadLetterRetentionDays}): a message must never wait longer than a failed one is kept`,
+      });
+  })
+  .transform((q) => ({
+    ...q,
+    maxMessageAgeDays:
+      q.maxMessageAgeDays ?? Math.min(DEFAULT_MAX_MESSAGE_AGE_DAYS, q.deadLetterRetentionDays),
+  }));
 
 const THIRTY_DAYS = 30;
 
@@ -97,6 +130,23 @@ const log = z.strictObject({
     .min(1)
     .max(THIRTY_DAYS, 'must be at most 30: the processing agreement promises logs are deleted after 30 days')
     .default(THIRTY_DAYS),
+});
+
+/**
+ * What the operator keeps of the store outside koppel (database backups, disk snapshots). koppel cannot
+ * delete them; the deletion certificate states which could still hold a terminated tenant's data and
+ * until when.
+ */
+const backups = z.strictObject({
+  /** Days a copy of the store is kept; 30 or less keeps the one-month deletion promise. */
+  retentionDays: z.number().int().min(0).max(3650, 'must be at most 3650').default(THIRTY_DAYS),
+  /** The copies, in words, for the certificate, e.g. "nightly pg_dump to the backup server, 30 days". */
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(300, 'must be at most 300 characters')
+    .default('backups and snapshots of the koppel store'),
 });
 
 const sync = z.strictObject({
@@ -235,6 +285,7 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
   processor: processor.default(processor.parse({})),
 });
@@ -243,4 +294,5 @@ export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
 export type StatusConfig = KoppelConfig['status'];
+export type BackupsConfig = KoppelConfig['backups'];
 export type ProcessorConfig = KoppelConfig['processor'];

@@ -12,6 +12,7 @@ import {
   masterKeyStrength,
   tenantKeyAge,
 } from './checks/key-checks.js';
+import { queueOldestMessage } from './checks/queue-checks.js';
 import { retentionOverdue, retentionRan, retentionSettings } from './checks/retention-checks.js';
 import { statusTls } from './checks/status-tls-checks.js';
 import { postgresTls, sqlitePragmas, storeReady } from './checks/store-checks.js';
@@ -39,6 +40,7 @@ export function defaultChecks(): DoctorCheck[] {
     retentionSettings,
     retentionRan,
     retentionOverdue,
+    queueOldestMessage,
     logDestination,
     statusTls,
   ];

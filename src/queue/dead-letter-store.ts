@@ -6,6 +6,10 @@ import type { DeadLetter, DeadLetterFilter, PurgeResult, QueueStats } from './qu
 
 const DAY_MS = 86_400_000;
 
+/** Why an expired message was dead-lettered; no personal data. */
+export const EXPIRED_DESCRIPTION = (days: number) =>
+  `not delivered within queue.maxMessageAgeDays (${days} days) of being enqueued`;
+
 /** Dead-letter administration, retention and statistics: everything that never touches a payload's content. */
 export class DeadLetterStore {
   constructor(
@@ -60,7 +64,8 @@ export class DeadLetterStore {
               sql.lit(0).as('state'),
               sql.val(now).as('visible_at'),
               'max_deliveries',
-              'enqueued_at',
+              // A replay is a new attempt: its age (for queue.maxMessageAgeDays) counts from now.
+              sql.val(now).as('enqueued_at'),
               'key_version',
               'payload',
             ])
@@ -99,7 +104,33 @@ export class DeadLetterStore {
       .deleteFrom('queue_dedup')
       .where('expires_at', '<=', now)
       .executeTakeFirst();
-    return { deadLetters: Number(dead.numDeletedRows), dedupEntries: Number(dedup.numDeletedRows) };
+    return {
+      deadLetters: Number(dead.numDeletedRows),
+      dedupEntries: Number(dedup.numDeletedRows),
+      expired: await this.#expireOld(now),
+    };
+  }
+
+  /**
+   * Live messages past the maximum age become dead letters (reason `expired`), whatever their state:
+   * waiting for a backoff, a Retry-After, their key's head, or leased to a stuck worker (whose settle
+   * then finds its lease lost). They are then deleted with the dead letters.
+   */
+  async #expireOld(now: number): Promise<number> {
+    const days = this.queueConfig.maxMessageAgeDays;
+    const result = await this.store.db
+      .updateTable('queue_messages')
+      .set({
+        state: 1,
+        lease_token: null,
+        dead_reason: 'expired',
+        dead_description: EXPIRED_DESCRIPTION(days),
+        dead_at: now,
+      })
+      .where('state', '=', 0)
+      .where('enqueued_at', '<=', now - days * DAY_MS)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async stats(): Promise<QueueStats[]> {

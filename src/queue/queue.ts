@@ -70,7 +70,7 @@ export interface AbandonOptions {
   countDelivery?: boolean;
 }
 
-export const DEAD_LETTER_REASONS = ['MaxDeliveryCountExceeded', 'integrity', 'permanent'] as const;
+export const DEAD_LETTER_REASONS = ['MaxDeliveryCountExceeded', 'integrity', 'permanent', 'expired'] as const;
 
 export interface DeadLetter {
   seq: number;
@@ -107,6 +107,8 @@ export interface QueueStats {
 export interface PurgeResult {
   deadLetters: number;
   dedupEntries: number;
+  /** Live messages past queue.maxMessageAgeDays, dead-lettered as `expired`. */
+  expired: number;
 }
 
 export interface Queue {

@@ -5,6 +5,7 @@ import { IntegrityError } from '../keys/envelope.js';
 import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
 import type { Store, WriteOptions } from '../store/open-store.js';
 import type { QueueMessagesTable } from '../store/schema.js';
+import { isTerminatedWrite, TenantTerminatedError } from '../store/terminated-guard.js';
 import { backoffDelay } from './backoff.js';
 import {
   type ClaimedRow,
@@ -13,7 +14,7 @@ import {
   type QueueBackend,
   RELAXED,
 } from './claim-strategy.js';
-import { DeadLetterStore } from './dead-letter-store.js';
+import { DeadLetterStore, EXPIRED_DESCRIPTION } from './dead-letter-store.js';
 import { PayloadCodec, type SealedPayload } from './payload-codec.js';
 import type {
   AbandonOptions,
@@ -47,6 +48,7 @@ interface Prepared {
 const INSERT_CHUNK = 400;
 
 const MAX_DESCRIPTION = 2000;
+const DAY_MS = 86_400_000;
 
 /** The queue on SQL, shared by the SQLite and PostgreSQL backends; only the claim statement differs. */
 export class SqlQueue extends DeadLetterStore implements Queue {
@@ -60,6 +62,18 @@ export class SqlQueue extends DeadLetterStore implements Queue {
   }
 
   async enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
+    try {
+      return await this.#enqueue(items);
+    } catch (error) {
+      if (!isTerminatedWrite(error)) throw error;
+      const tenants = [...new Set(items.map((i) => i.tenantId))].join(', ');
+      throw new TenantTerminatedError(`enqueue for tenant ${tenants} (nothing was enqueued)`, {
+        cause: error,
+      });
+    }
+  }
+
+  async #enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
     items.forEach(validateItem);
     const prepared: Prepared[] = [];
     for (const item of items) {
@@ -141,6 +155,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       leaseUntil,
       payload: undefined as T,
     };
+    if (row.enqueued_at <= this.deps.clock.now() - this.deps.config.maxMessageAgeDays * DAY_MS) {
+      await this.deadLetter([message], 'expired', EXPIRED_DESCRIPTION(this.deps.config.maxMessageAgeDays));
+      return undefined;
+    }
     // A lease that expired max times (crashed or stuck workers) counts like failed deliveries.
     if (row.delivery_count > row.max_deliveries) {
       await this.deadLetter(
@@ -196,7 +214,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
       const out: SettleResult[] = [];
       for (const m of retried) {
         const visibleAt =
-          options.notBefore ?? now + backoffDelay(m.deliveryCount, this.#backoff, this.deps.random);
+          options.notBefore === undefined
+            ? now + backoffDelay(m.deliveryCount, this.#backoff, this.deps.random)
+            : // A remote's Retry-After is honoured up to the cap: no message waits without limit.
+              Math.min(options.notBefore, now + this.deps.config.retryAfterMaxSeconds * 1000);
         const row = await trx
           .updateTable('queue_messages')
           .set((eb) => ({

@@ -72,11 +72,11 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
   return [
     {
       id: 'queue-payloads',
-      policy: 'deleted with the message, in the same transaction, when it is delivered',
+      policy: `deleted with the message, in the same transaction, when it is delivered; dead-lettered as expired ${config.queue.maxMessageAgeDays} days after enqueue`,
       items: Number(live.n),
       oldestAt: num(live.oldest),
-      dueAt: null,
-      purgedByJob: false,
+      dueAt: live.oldest == null ? null : Number(live.oldest) + config.queue.maxMessageAgeDays * DAY_MS,
+      purgedByJob: true,
     },
     {
       id: 'dead-letters',

@@ -47,16 +47,21 @@ export class RetentionJob {
     const { queue, config } = deps;
     this.#purges = [
       {
-        classes: ['dead-letters', 'duplicate-detection'],
+        classes: ['dead-letters', 'duplicate-detection', 'queue-payloads'],
         purge: async () => {
           const purged = await queue.purgeExpired();
-          return { 'dead-letters': purged.deadLetters, 'duplicate-detection': purged.dedupEntries };
+          return {
+            'dead-letters': purged.deadLetters,
+            'duplicate-detection': purged.dedupEntries,
+            'queue-payloads': purged.expired,
+          };
         },
       },
       {
         classes: ['terminated-tenants'],
         purge: async () => ({
-          'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock })).length,
+          'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock, config }))
+            .length,
         }),
       },
       {

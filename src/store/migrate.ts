@@ -37,15 +37,29 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Our migration files keep one statement per `;`-terminated block and no procedural code. */
-function splitStatements(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((line) => !line.trim().startsWith('--'))
-    .join('\n')
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * One statement per `;` at the end of a line, except inside a trigger body (`BEGIN` ... `END;` on
+ * lines of their own, SQLite) or a `$$`-quoted function body (PostgreSQL), whose inner statements
+ * end in `;` too.
+ */
+export function splitStatements(text: string): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of text.split('\n')) {
+    if (!inBody && line.trim().startsWith('--')) continue;
+    current.push(line);
+    const dollars = line.split('$$').length - 1;
+    if (dollars % 2 === 1) inBody = !inBody;
+    else if (/^\s*BEGIN\s*$/i.test(line)) inBody = true;
+    else if (inBody && /^\s*END;\s*$/i.test(line)) inBody = false;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').trim().replace(/;$/, ''));
+      current = [];
+    }
+  }
+  statements.push(current.join('\n').trim());
+  return statements.filter(Boolean);
 }
 
 export interface MigrationOutcome {

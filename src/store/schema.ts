@@ -82,6 +82,8 @@ export interface MasterKeysTable {
   id: string;
   first_used_at: number;
   retired_at: number | null;
+  /** When koppel deleted the key itself (a key file it held); migration 0011. */
+  destroyed_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** One row per retention class: when its purge last ran, what it deleted, and the error if it failed. */

@@ -44,6 +44,9 @@ function crashTest(backend: Backend, skip: string | false) {
           key: `k${n % KEYS}`,
           payload: { n },
         }));
+        // The workers run on the system clock: enqueue at real time, or the messages are older than
+        // queue.maxMessageAgeDays to them and expire at their first claim.
+        t.clock.set(Date.now());
         await t.app.queue.enqueue(items);
         const logFile = join(t.dataDir, 'delivered.log');
         const env = {

@@ -41,13 +41,18 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.equal(before.get('duplicate-detection')?.items, 1);
         assert.equal(before.get('log-files')?.items, 2);
         assert.equal(before.get('log-files')?.lastRun, null, 'the job has not run yet');
-        assert.equal(before.get('queue-payloads')?.purgedByJob, false);
+        assert.equal(
+          before.get('queue-payloads')?.purgedByJob,
+          true,
+          'expired after queue.maxMessageAgeDays',
+        );
 
         t.clock.advance(DAY);
         const early = await job.run();
         assert.deepEqual(early.purged, {
           'dead-letters': 0,
           'duplicate-detection': 1,
+          'queue-payloads': 0,
           'log-files': 0,
           'terminated-tenants': 0,
         });
@@ -57,6 +62,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(due.purged, {
           'dead-letters': 1,
           'duplicate-detection': 0,
+          'queue-payloads': 0,
           'log-files': 1,
           'terminated-tenants': 0,
         });

@@ -43,6 +43,8 @@ function when(ms: number | null, now: number): string {
 function nextDeletion(s: RetentionClassStatus, now: number): string {
   if (!s.purgedByJob) return s.id === 'queue-payloads' ? 'on delivery' : 'not deleted by age';
   if (s.dueAt === null) return 'nothing waiting';
+  // Messages go when delivered; the due date is only their maximum age.
+  if (s.dueAt > now && s.id === 'queue-payloads') return `on delivery, expires in ${age(now, s.dueAt)}`;
   if (s.dueAt > now) return `in ${age(now, s.dueAt)}`;
   // Due already: it goes at the next round, which is late if the job has not run for a while.
   const next = s.nextRunAt;

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../clock.js';
+import { rotateAndShredMasterKey } from '../../keys/master-key-shred.js';
 import {
   certificateMarkdown,
   type IssuedCertificate,
@@ -21,8 +22,12 @@ export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOpt
       `delete the (already unreadable) rows after this many days, at most ${MAX_DELETE_AFTER_DAYS}`,
       '0',
     )
+    .option(
+      '--rotate-master-key',
+      'also re-wrap every other tenant key under a new master key and destroy the old one (a key file), so copies of the store made before cannot be read',
+    )
     .option('--yes', 'confirm: this cannot be undone')
-    .action((id: string, options: { deleteAfterDays: string; yes?: boolean }) =>
+    .action((id: string, options: { deleteAfterDays: string; rotateMasterKey?: boolean; yes?: boolean }) =>
       withApp(globals(), io, async (app) => {
         const days = Number(options.deleteAfterDays);
         if (!options.yes) {
@@ -34,8 +39,25 @@ export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOpt
           );
           throw new Error('not confirmed');
         }
-        const result = await terminateTenant({ ...app, clock: systemClock }, id, days);
-        io.out(`tenant ${id} terminated; its keys are destroyed`);
+        const clock = systemClock;
+        const rotateMasterKey = options.rotateMasterKey
+          ? () => rotateAndShredMasterKey(app.store, app.config, io.env, clock)
+          : undefined;
+        const result = await terminateTenant({ ...app, clock }, id, days, { rotateMasterKey });
+        io.out(
+          `tenant ${id} ${result.resumed ? 'termination finished' : 'terminated'}; its keys are destroyed`,
+        );
+        const shred = result.masterKey;
+        if (shred) {
+          io.out(
+            `every other tenant key is now wrapped by master key ${shred.currentId}; back up the new key now`,
+          );
+          if (shred.destroyed.length) io.out(`destroyed master key(s): ${shred.destroyed.join(', ')}`);
+          if (shred.notHeld.length)
+            io.out(
+              `destroy the old master key(s) ${shred.notHeld.join(', ')} where you keep them (koppel does not hold them)`,
+            );
+        }
         if (!result.issued) {
           io.out(
             `its rows will be deleted on ${new Date(result.deletionDueAt).toISOString()} by the retention job,`,
@@ -46,6 +68,7 @@ export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOpt
         const files = writeCertificate(app.config.dataDir, result.issued);
         io.out(`data deleted; deletion certificate: ${files.join(' and ')}`);
         io.out(`certificate SHA-256: ${result.issued.sha256}`);
+        io.out(`backups: ${result.issued.certificate.backups.statement}`);
       }),
     );
 }
