@@ -1,14 +1,14 @@
-import type { App } from '../app.js';
 import type { Logger } from '../log/logger.js';
 import { missingDataverse, missingMailplus } from '../tenants/tenant-settings.js';
+import type { TenantStore } from '../tenants/tenant-store.js';
 import type { SyncEngine } from './sync-engine.js';
 
 /** Tenants that are active and have both sides configured; the others are named in the log. */
-export async function syncableTenants(app: App, log: Logger): Promise<string[]> {
+export async function syncableTenants(tenants: TenantStore, log: Logger): Promise<string[]> {
   const ready: string[] = [];
-  for (const tenant of await app.tenants.list()) {
+  for (const tenant of await tenants.list()) {
     if (tenant.status !== 'active') continue;
-    const settings = await app.tenants.settings(tenant.id);
+    const settings = await tenants.settings(tenant.id);
     const missing = [...missingDataverse(settings.dataverse), ...missingMailplus(settings.mailplus)];
     if (missing.length === 0) ready.push(tenant.id);
     else

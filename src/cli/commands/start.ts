@@ -24,7 +24,7 @@ export function startCommand(program: Command, io: CliIo): void {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
       const { engine, log } = app;
-      const tenants = await syncableTenants(app, log);
+      const tenants = await syncableTenants(app.tenants, log);
       const status = await openStatus({ app, engine, config, log, clock: app.clock }, options.once ?? false);
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
