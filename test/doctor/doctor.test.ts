@@ -8,7 +8,6 @@ import { runDoctor } from '../../src/doctor/doctor.js';
 import type { DoctorContext, Finding } from '../../src/doctor/doctor-check.js';
 import { openDoctorContext } from '../../src/doctor/doctor-context.js';
 import { rewrapTenantKeys } from '../../src/keys/key-rotation.js';
-import { RetentionJob } from '../../src/retention/retention-job.js';
 import { createTestApp, PG_SKIP_REASON, TEST_MASTER_KEY, type TestApp } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
@@ -83,12 +82,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     it('checks that retention runs on time and that nothing outlives its retention period', async () => {
       const t = await createTestApp(backend);
       try {
-        const job = new RetentionJob({
-          store: t.app.store,
-          queue: t.app.queue,
-          config: t.app.config,
-          clock: t.clock,
-        });
+        const job = t.app.retention;
         await t.app.queue.enqueue([{ tenantId: 'acme', queue: 'q', payload: { n: 1 } }]);
         await t.app.queue.deadLetter(await t.app.queue.claim({ queue: 'q' }), 'permanent');
         await job.run();

@@ -4,6 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../src/clock.js';
 import { TSX } from '../helpers/cli.js';
 import { findPersonalData, personalDataOf } from '../helpers/pii-scan.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
@@ -16,6 +17,9 @@ describe('no plaintext personal data in logs, the database or the queue', () => 
     const h = await startSyncHarness({
       contacts: 300,
       faults: { serverError: 0.05, rateLimited: 0.03, retryAfterSeconds: 1 },
+      // A real `koppel run` process syncs here, on the wall clock: the emulators keep the same time.
+      dataverseOptions: { clock: systemClock },
+      mailplusOptions: { clock: systemClock },
     });
     try {
       const config = join(h.t.dataDir, 'run.json');
@@ -43,14 +47,22 @@ describe('no plaintext personal data in logs, the database or the queue', () => 
         output += d;
       });
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));
-      const deadline = Date.now() + 60_000;
-      while (h.mailplus.admin.contacts().length < ids.length && Date.now() < deadline) await sleep(250);
+      // Wall time on purpose: the test waits for another process, which runs on the real clock.
+      const until = async (done: () => boolean | Promise<boolean>) => {
+        const deadline = Date.now() + 60_000;
+        while (!(await done()) && Date.now() < deadline) await sleep(100);
+      };
+      await until(() => h.mailplus.admin.contacts().length >= ids.length);
       // Records the other side rejects, edits and unsubscribes: the paths where data could leak.
       h.dataverse.admin.updateContact(ids[0]!, { emailaddress1: 'kapot-adres-zonder-apenstaartje' });
       for (const id of ids.slice(1, 20)) h.dataverse.admin.updateContact(id, { jobtitle: 'Projectleider' });
       for (const id of ids.slice(20, 30)) h.mailplus.admin.unsubscribe(id, 1);
       h.mailplus.admin.edit(ids[30]!, { lastName: 'Overlang'.repeat(10) });
-      await sleep(5_000);
+      await until(
+        async () =>
+          ids.slice(20, 30).every((id) => h.dataverse.admin.getContact(id)!.donotbulkemail === true) &&
+          (await h.t.app.queue.listDeadLetters()).length >= 1,
+      );
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

@@ -4,7 +4,6 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { queueOldestMessage } from '../../src/doctor/checks/queue-checks.js';
 import type { DoctorContext } from '../../src/doctor/doctor-check.js';
 import { ConfigError } from '../../src/errors.js';
-import { RetentionJob } from '../../src/retention/retention-job.js';
 import { type Backend, createTestApp, PG_SKIP_REASON, type TestApp } from '../helpers/stores.js';
 
 const HOUR = 3_600_000;
@@ -92,7 +91,7 @@ for (const [backend, skip] of backends) {
       const t = await createTestApp(backend);
       try {
         const { queue } = t.app;
-        const job = new RetentionJob({ store: t.app.store, queue, config: t.app.config, clock: t.clock });
+        const job = t.app.retention;
         await queue.enqueue([
           { tenantId: 'acme', queue: 'q', key: 'claimed', payload: { n: 1 } },
           {

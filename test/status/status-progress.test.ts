@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppOptions } from '../../src/app.js';
 import { startStatusServer } from '../../src/status/status-server.js';
+import type { CrmPort } from '../../src/sync/ports/index.js';
 import { TENANT, withSyncHarness } from '../sync/sync-harness.js';
 import { capturingLogger, get, onAnyPort } from './status-client.js';
 
@@ -14,9 +15,29 @@ interface Snapshot {
   written: number;
 }
 
+/** Connectors whose Dataverse side calls `between` after handing out each change page. */
+function pausingBetweenPages(between: () => Promise<void>): AppOptions['connectors'] {
+  const paused = (crm: CrmPort): CrmPort =>
+    Object.assign(Object.create(crm), {
+      async *changes(read: Parameters<CrmPort['changes']>[0]) {
+        for await (const page of crm.changes(read)) {
+          yield page;
+          await between();
+        }
+      },
+    });
+  return (real) => async (tenantId, events) => {
+    const connectors = await real(tenantId, events);
+    return { ...connectors, crm: paused(connectors.crm) };
+  };
+}
+
 describe('status API during an initial load', () => {
+  // The status API is asked between Dataverse pages (3 of 5,000): mid-load answers, without timing.
+  let between = async () => {};
+  const connectors = pausingBetweenPages(() => between());
   it('shows the load progressing: counters that rise while it is not done, then done', () =>
-    withSyncHarness({ contacts: CONTACTS }, async (h) => {
+    withSyncHarness({ contacts: CONTACTS, appOptions: { connectors } }, async (h) => {
       const server = await startStatusServer({
         app: h.t.app,
         engine: h.engine,
@@ -36,17 +57,13 @@ describe('status API during an initial load', () => {
             written: writtenToMailplus ?? 0,
           };
         };
-        let finished = false;
-        const load = h.round().finally(() => {
-          finished = true;
-        });
         const during: Snapshot[] = [];
-        while (!finished) {
+        between = async () => {
           const s = await snapshot();
-          if (s && !finished) during.push(s);
-          await sleep(100);
-        }
-        await load;
+          if (s) during.push(s);
+        };
+        await h.round();
+        between = async () => {};
         const midway = during.filter((s) => !s.done && s.written > 0 && s.written < CONTACTS);
         assert.ok(
           during.some((s) => s.loading === 'initial-load' && s.read > 0 && s.read < CONTACTS),

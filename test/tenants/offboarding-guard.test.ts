@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import { seededRandom } from '../../src/clock.js';
-import { RetentionJob } from '../../src/retention/retention-job.js';
 import { TenantTerminatedError } from '../../src/store/terminated-guard.js';
 import { CheckpointStore } from '../../src/sync/checkpoint-store.js';
 import { ContactStateStore } from '../../src/sync/contact-state.js';
@@ -144,12 +143,7 @@ for (const [backend, skip] of backends) {
           .set({ status: 'terminated', terminated_at: t.clock.now(), deletion_due_at: t.clock.now() })
           .where('id', '=', 'leaky')
           .execute();
-        const job = new RetentionJob({
-          store: t.app.store,
-          queue: t.app.queue,
-          config: t.app.config,
-          clock: t.clock,
-        });
+        const job = t.app.retention;
         const round = await job.run();
         assert.equal(round.purged['terminated-tenants'], 2, JSON.stringify(round.errors));
         assert.equal(total(await left(t, 'half')), 0, 'keys destroyed and rows deleted');

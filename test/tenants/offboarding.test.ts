@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { systemClock } from '../../src/clock.js';
 import { KeyDestroyedError } from '../../src/keys/key-ring.js';
-import { RetentionJob } from '../../src/retention/retention-job.js';
 import { terminateTenant } from '../../src/tenants/offboarding.js';
 import { runCli } from '../helpers/cli.js';
 import { type Backend, createTestApp, PG_SKIP_REASON, TEST_MASTER_KEY } from '../helpers/stores.js';
@@ -103,12 +102,7 @@ describe('tenant offboarding', () => {
       assert.equal(issued, undefined);
       assert.equal(deletionDueAt, t.clock.now() + 10 * DAY);
       assert.deepEqual(await t.app.queue.claim({ queue: 'q' }), [], 'nothing of it can be read any more');
-      const job = new RetentionJob({
-        store: t.app.store,
-        queue: t.app.queue,
-        config: t.app.config,
-        clock: t.clock,
-      });
+      const job = t.app.retention;
       t.clock.advance(10 * DAY - 1);
       assert.equal((await job.run()).purged['terminated-tenants'], 0);
       assert.ok((await rowsOf(t.app, 'late')) > 0);
