@@ -32,9 +32,15 @@ const MAX_DEPTH = 12;
 const EMAIL = /[^\s@'"<>(),;:]+@[^\s@'"<>(),;:]+\.[^\s@'"<>(),;:]+/g;
 const QUOTED = /'[^']{1,500}'|"[^"]{1,500}"|«[^»]{1,500}»/g;
 
-/** Remote text without the values it quotes: the error's wording stays, the person's data go. */
+// What services quote besides values: column and entity logical names ('new_klantnummer', 'contact')
+// and limits ('20'), which say what went wrong and are no one's data.
+const SCHEMA_WORD = /^(\d+|[a-z][a-z0-9_]*)$/;
+
+/** Remote text without the values it quotes: the error's wording and the names of fields stay. */
 export function redactText(text: string): string {
-  return text.replace(EMAIL, CENSOR).replace(QUOTED, (q) => `${q[0]}${CENSOR}${q.at(-1)}`);
+  return text
+    .replace(EMAIL, CENSOR)
+    .replace(QUOTED, (q) => (SCHEMA_WORD.test(q.slice(1, -1)) ? q : `${q[0]}${CENSOR}${q.at(-1)}`));
 }
 
 /** A copy of `value` with every personal-data key censored, at any depth (plain objects and arrays). */

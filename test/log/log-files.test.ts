@@ -61,19 +61,23 @@ describe('daily log files', () => {
       {
         email: 'top@example.invalid',
         batch: { items: [{ contact: { LastName: 'Jansen', id: 'c-1' } }] },
-        reason: "Mail+ said: 'piet@example.invalid' is not a valid address",
+        reason: "Mail+ said: 'piet@example.invalid' is not a valid 'email'; 'Piet Jansen' exceeds '20'",
       },
       'deep',
     );
     close();
     const text = readFileSync(join(logDir(config), logFileName(clock.now())), 'utf8');
-    for (const value of ['top@', 'Jansen', 'piet@'])
+    for (const value of ['top@', 'Jansen', 'piet@', 'Piet'])
       assert.ok(!text.includes(value), `${value} is not logged`);
     const entry = JSON.parse(text);
     assert.equal(entry.email, '[redacted]');
     assert.equal(entry.batch.items[0].contact.LastName, '[redacted]');
     assert.equal(entry.batch.items[0].contact.id, 'c-1', 'ids stay');
-    assert.equal(entry.reason, "Mail+ said: '[redacted]' is not a valid address");
+    assert.equal(
+      entry.reason,
+      "Mail+ said: '[redacted]' is not a valid 'email'; '[redacted]' exceeds '20'",
+      'values go; field names and limits stay',
+    );
   });
 
   it('writes no file when log.file is false', () => {
