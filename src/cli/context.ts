@@ -1,6 +1,7 @@
 import { type App, createApp } from '../app.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
+import { stripControls } from '../controls.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -12,9 +13,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** Output without control characters: an echoed id or key cannot reach the terminal as an escape. */
 export const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${stripControls(line)}\n`),
+  err: (line) => process.stderr.write(`${stripControls(line)}\n`),
   env: process.env,
 };
 

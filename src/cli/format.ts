@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from 'commander';
+
 /** Renders rows as an aligned plain-text table; wide enough for a terminal, simple enough to grep. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -18,6 +20,19 @@ export function age(sinceMs: number, nowMs: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h ${m % 60}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/**
+ * A commander option parser for a count such as --limit: a positive whole number up to `max`. Without
+ * it "abc" reached the database as NaN ("datatype mismatch") and -1 meant "no limit" to SQLite.
+ */
+export function positiveInteger(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}, got "${value}"`);
+    return n;
+  };
 }
 
 export function parseIds(values: readonly string[]): number[] {

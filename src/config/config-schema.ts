@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolvePostgresTls, SSL_MODES } from './postgres-tls.js';
 
 /**
  * The one configuration of koppel. Every field has a default, so the embedded default (SQLite in
@@ -13,8 +14,11 @@ const sqliteStore = z.strictObject({
 const postgresStore = z.strictObject({
   driver: z.literal('postgres'),
   url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
-  /** 'require' and 'verify-full' encrypt the connection; verify-full also checks the server certificate. */
-  ssl: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+  /**
+   * 'require' and 'verify-full' encrypt the connection; verify-full also checks the server certificate.
+   * Default: the URL's sslmode, else 'require' for another machine and 'disable' for loopback.
+   */
+  ssl: z.enum(SSL_MODES).optional(),
   /** PEM of the CA that signed the server certificate, for verify-full with a private CA. */
   caFile: z.string().optional(),
   poolSize: z.number().int().min(1).max(100).default(10),
@@ -280,7 +284,16 @@ const processor = z.strictObject({
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
-  store: z.discriminatedUnion('driver', [sqliteStore, postgresStore]).default({ driver: 'sqlite' }),
+  store: z
+    .discriminatedUnion('driver', [sqliteStore, postgresStore])
+    .transform((store, ctx) => {
+      if (store.driver !== 'postgres') return store;
+      const { ssl, issues } = resolvePostgresTls(store.url, store.ssl);
+      for (const issue of issues)
+        ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+      return { ...store, ssl };
+    })
+    .default({ driver: 'sqlite' }),
   masterKey: masterKey.default(masterKey.parse({ source: 'file' })),
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),

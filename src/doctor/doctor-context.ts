@@ -92,7 +92,11 @@ export async function openDoctorContext(
     retentionMaxAgeMs: options.retentionMaxAgeMs ?? DEFAULT_RETENTION_MAX_AGE_MS,
   };
   try {
-    context.masters = await openMasterKeys(config, env, { create: false, keyVault: options.keyVault });
+    context.masters = await openMasterKeys(config, env, {
+      create: false,
+      allowLooseModes: true,
+      keyVault: options.keyVault,
+    });
   } catch (error) {
     context.mastersProblem =
       error instanceof ConfigError ? error.issues.join('; ') : coerceError(error).message;

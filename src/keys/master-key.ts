@@ -65,6 +65,8 @@ export const DEFAULT_PREVIOUS_VARIABLE = 'KOPPEL_MASTER_KEY_PREVIOUS';
 export interface LoadOptions {
   /** Create the key file when it is missing (a first start); false for read-only checks. */
   create?: boolean;
+  /** Load key files that others can read; only for doctor, which reports them instead. */
+  allowLooseModes?: boolean;
 }
 
 /** The local master keys (file or environment); Azure Key Vault needs the async openMasterKeys. */
@@ -90,19 +92,20 @@ export function loadMasterKey(
       .map((text, i) => parseMasterKey(text, `environment variable ${previousVariable} (key ${i + 1})`));
     return { masterKey: withPrevious(current, previous), source: `$${source.variable}`, created: false };
   }
-  return loadKeyFiles(config, options.create ?? true);
+  return loadKeyFiles(config, options.create ?? true, options.allowLooseModes ?? false);
 }
 
-function loadKeyFiles(config: KoppelConfig, create: boolean): MasterKeyOutcome {
+function loadKeyFiles(config: KoppelConfig, create: boolean, allowLoose: boolean): MasterKeyOutcome {
   const path = masterKeyPath(config);
   let created = false;
   if (!existsSync(path)) {
-    if (!create) throw new ConfigError([`masterKey: the key file ${path} does not exist`]);
+    if (!create) throw new ConfigError([`masterKey: master key file missing: ${path} does not exist`]);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // 'wx' refuses to overwrite a key another process created a moment ago; losing a key loses the data.
     writeFileSync(path, `${generateMasterKeyText()}\n`, { mode: 0o600, flag: 'wx' });
     created = true;
   }
+  if (!allowLoose) refuseLooseMode(path);
   const current = parseMasterKey(readFileSync(path, 'utf8'), path);
   const previousFiles = [
     ...((config.masterKey.source === 'file' && config.masterKey.previous) || []).map((p) =>
@@ -110,14 +113,28 @@ function loadKeyFiles(config: KoppelConfig, create: boolean): MasterKeyOutcome {
     ),
     ...retiredKeyFiles(path),
   ];
+  if (!allowLoose) previousFiles.forEach(refuseLooseMode);
   const previous = previousFiles.map((p) => parseMasterKey(readFileSync(p, 'utf8'), p));
-  const masterKey = withPrevious(current, previous, () => loadKeyFiles(config, false).masterKey);
+  const masterKey = withPrevious(current, previous, () => loadKeyFiles(config, false, allowLoose).masterKey);
   return { masterKey, source: path, created };
 }
 
 function withPrevious(current: MasterKey, previous: MasterKey[], reload?: () => MasterKeys): LoadedMasterKey {
   const others = previous.filter((k) => k.id !== current.id);
   return { ...current, current: localWrapper(current), previous: others.map(localWrapper), reload };
+}
+
+/**
+ * Whoever can read a key file can decrypt every tenant key it wraps, so a key file open to group or
+ * others stops koppel until it is fixed (doctor reports it instead of stopping).
+ */
+function refuseLooseMode(path: string): void {
+  const loose = looseKeyFileBits(path);
+  if (loose === 0) return;
+  const mode = (statSync(path).mode & 0o777).toString(8).padStart(4, '0');
+  throw new ConfigError([
+    `masterKey: the key file ${path} has mode ${mode}: other users can read it and decrypt every tenant key; run chmod 600 ${path}`,
+  ]);
 }
 
 /** Permission bits other than the owner's; anything non-zero on a key file is a finding for `doctor`. */

@@ -1,9 +1,11 @@
 import type { KoppelConfig } from '../config/config-schema.js';
+import { KoppelError } from '../errors.js';
 import {
   type CryptographyClientFactory,
   keyVaultWrapper,
   loadAzureCryptographyFactory,
 } from './azure-key-vault.js';
+import { emptyDatabaseRefusal, keyFileCreationRefusal } from './key-file-guard.js';
 import type { MasterKeys } from './key-wrapper.js';
 import { type LoadOptions, loadMasterKey } from './master-key.js';
 
@@ -32,6 +34,10 @@ export async function openMasterKeys(
     const clientFor = options.keyVault ?? (await loadAzureCryptographyFactory());
     const current = keyVaultWrapper({ keyId: source.keyId, algorithm: source.algorithm, clientFor });
     return { keys: { current, previous: [] }, source: source.keyId, created: false };
+  }
+  if (source.source === 'file' && options.create !== false) {
+    const refusal = emptyDatabaseRefusal(config) ?? (await keyFileCreationRefusal(config));
+    if (refusal) throw new KoppelError(refusal);
   }
   const loaded = loadMasterKey(config, env, options);
   return {

@@ -35,12 +35,13 @@ export function listLogFiles(dir: string): LogFile[] {
 }
 
 /**
- * When a file is due: its last entry was written before its day ended, so it is kept until
- * `retentionDays` after that. Judged by the name, not the modification time, which a backup tool
- * or an editor may change.
+ * When a file is due: `retentionDays` after the start of its day, when its first entry may have been
+ * written, so no entry is kept longer than the promise (counting from the day's end kept the first
+ * entries a day too long). Judged by the name, not the modification time, which a backup tool or an
+ * editor may change.
  */
 export function logFileDueAt(file: LogFile, retentionDays: number): number {
-  return file.day + DAY_MS + retentionDays * DAY_MS;
+  return file.day + retentionDays * DAY_MS;
 }
 
 /** Deletes the log files past their retention; returns how many. */

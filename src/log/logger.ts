@@ -3,35 +3,22 @@ import { type Clock, systemClock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { DailyFileStream } from './daily-file-stream.js';
 import { logDir } from './log-files.js';
+import { redactDeep } from './redact.js';
 
 export type { Logger };
 
 /**
- * Structured logs that carry ids, counts and reasons, never personal data. The redaction list is a
- * safety net for fields that could hold personal data if a caller ever logged a record by mistake.
+ * Structured logs that carry ids, counts and reasons, never personal data. The redaction (src/log/
+ * redact.ts) is a safety net for fields that could hold personal data if a caller ever logged a record
+ * by mistake, at any depth of the logged object.
  */
-export const REDACTED_PATHS = [
-  '*.email',
-  '*.emailaddress1',
-  '*.firstName',
-  '*.firstname',
-  '*.lastName',
-  '*.lastname',
-  '*.phone',
-  '*.mobile',
-  '*.payload',
-  '*.properties',
-  '*.secret',
-  '*.clientSecret',
-  '*.password',
-  '*.authorization',
-];
+const settings = {
+  base: { app: 'koppel' },
+  formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
+};
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino(
-    { level, base: { app: 'koppel' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    destination as pino.DestinationStream | undefined,
-  );
+  return pino({ ...settings, level }, destination as pino.DestinationStream | undefined);
 }
 
 export interface AppLogger {
@@ -49,7 +36,6 @@ export function createAppLogger(
   options: { clock?: Clock; stdout?: NodeJS.WritableStream } = {},
 ): AppLogger {
   const level = config.log.level;
-  const settings = { base: { app: 'koppel' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   if (level === 'silent') return { logger: pino({ ...settings, level }), close: () => {} };
   const file = config.log.file
     ? new DailyFileStream(logDir(config), options.clock ?? systemClock)

@@ -1,4 +1,4 @@
-import { open, seal } from '../keys/envelope.js';
+import { IntegrityError, open, seal } from '../keys/envelope.js';
 import type { KeyRing } from '../keys/key-ring.js';
 
 /** The associated data binds a ciphertext to its row: moved to another tenant, queue or message, it fails. */
@@ -30,6 +30,10 @@ export class PayloadCodec {
     key_version: number;
     payload: Uint8Array;
   }): Promise<unknown> {
+    // SQLite stores whatever type it is given: a payload written as TEXT (by hand, or by a tool that
+    // decoded the BLOB) is not koppel's ciphertext, and must be dead-lettered like any altered one.
+    if (!(row.payload instanceof Uint8Array))
+      throw new IntegrityError('the payload is not binary ciphertext');
     const dataKey = await this.keys.version(row.tenant_id, row.key_version);
     const plaintext = open(dataKey.key, row.payload, context(row.tenant_id, row.queue, row.message_id));
     return JSON.parse(plaintext.toString('utf8'));

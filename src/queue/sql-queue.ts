@@ -3,6 +3,7 @@ import type { Clock, Random } from '../clock.js';
 import type { QueueConfig } from '../config/config-schema.js';
 import { IntegrityError } from '../keys/envelope.js';
 import { KeyDestroyedError, type KeyRing } from '../keys/key-ring.js';
+import { redactText } from '../log/redact.js';
 import type { Store, WriteOptions } from '../store/open-store.js';
 import type { QueueMessagesTable } from '../store/schema.js';
 import { isTerminatedWrite, TenantTerminatedError } from '../store/terminated-guard.js';
@@ -408,7 +409,12 @@ function validateItem(item: EnqueueItem, index: number): void {
   if (item.coalesce && item.key === undefined) fail('coalesce', 'needs a key');
 }
 
-function clip(text: string | undefined): string | null {
-  if (text === undefined) return null;
+/**
+ * What is stored of an error: its wording, without the values a remote service quoted back (an
+ * e-mail address, a name), and clipped.
+ */
+function clip(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const text = redactText(raw);
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text;
 }

@@ -61,6 +61,8 @@ function storedProblem(paths: { certFile: string; keyFile: string }, now: number
   try {
     const pair = readPair(paths.certFile, paths.keyFile, true);
     if (pair.validTo.getTime() - now < RENEW_BEFORE_MS) return 'the previous one expires within 30 days';
+    // Earlier versions made it a CA; one that clients trust must not be able to vouch for others.
+    if (new X509Certificate(pair.cert).ca) return 'the stored one is a CA certificate';
     return null;
   } catch {
     return 'the stored one could not be read';

@@ -4,6 +4,7 @@ import type SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { StoreConfig } from '../config/config-schema.js';
+import { withoutSslMode } from '../config/postgres-tls.js';
 import type { Database } from './schema.js';
 import { BetterSqlite3 } from './sqlite-driver.js';
 
@@ -140,7 +141,7 @@ function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>): Sto
           ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}),
         };
   const pool = new pg.Pool({
-    connectionString: config.url,
+    connectionString: withoutSslMode(config.url),
     ssl,
     max: config.poolSize,
     // BIGINT columns hold epoch milliseconds and sequence numbers, all well inside 2^53.

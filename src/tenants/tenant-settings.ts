@@ -1,11 +1,20 @@
 import { z } from 'zod';
+import { LOOPBACK_HOST } from '../config/config-schema.js';
+import { hasControlCharacters } from '../controls.js';
 
 /**
  * A tenant's connection settings. They are stored sealed with the tenant's data key and may be filled
  * in step by step (`koppel tenant set`), so every field is optional here; `requireDataverse` and
  * `requireMailplus` check completeness where a connection is actually made.
  */
-const httpsUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** Limits that keep a typo or a pasted file out of the sealed settings (and out of every log line). */
+const MAX_URL = 2048;
+const MAX_TEXT = 1024;
+const httpsUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(MAX_URL, `must be at most ${MAX_URL} characters`);
+const shortText = z.string().min(1).max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+const path = z.string().min(1).max(4096, 'must be at most 4096 characters');
 /** How long to wait for an answer before the request counts as failed (and is retried). */
 const requestTimeoutSeconds = z.number().int().min(1).max(600, 'must be at most 600').optional();
 
@@ -14,10 +23,10 @@ export const dataverseSettings = z.strictObject({
   baseUrl: httpsUrl.optional(),
   /** https://login.microsoftonline.com/<Entra tenant id> */
   authority: httpsUrl.optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
+  clientId: shortText.optional(),
+  clientSecret: shortText.optional(),
   /** A CA certificate (PEM file) to trust, e.g. the emulator's. */
-  caFile: z.string().min(1).optional(),
+  caFile: path.optional(),
   /** Only for loopback emulators: allow plain http. */
   allowInsecureLoopback: z.boolean().optional(),
   maxConcurrency: z.number().int().min(1).max(52, 'must be at most 52 (Dataverse refuses more)').optional(),
@@ -27,9 +36,9 @@ export const dataverseSettings = z.strictObject({
 export const mailplusSettings = z.strictObject({
   /** Default https://restapi.mailplus.nl */
   baseUrl: httpsUrl.optional(),
-  consumerKey: z.string().min(1).optional(),
-  consumerSecret: z.string().min(1).optional(),
-  caFile: z.string().min(1).optional(),
+  consumerKey: shortText.optional(),
+  consumerSecret: shortText.optional(),
+  caFile: path.optional(),
   allowInsecureLoopback: z.boolean().optional(),
   requestTimeoutSeconds,
 });
@@ -43,8 +52,10 @@ export type TenantSettings = z.infer<typeof tenantSettings>;
 export type DataverseSettings = z.infer<typeof dataverseSettings>;
 export type MailplusSettings = z.infer<typeof mailplusSettings>;
 
-/** Field names whose values are never printed. */
+/** Field names whose values are never printed, and never taken from a command line. */
 export const SECRET_FIELDS = new Set(['dataverse.clientSecret', 'mailplus.consumerSecret']);
+
+const URL_FIELDS = new Set(['dataverse.baseUrl', 'dataverse.authority', 'mailplus.baseUrl']);
 
 const BOOLEAN_FIELDS = new Set(['dataverse.allowInsecureLoopback', 'mailplus.allowInsecureLoopback']);
 const NUMBER_FIELDS = new Set([
@@ -65,6 +76,8 @@ export function parseSettingValue(field: string, text: string): unknown {
     throw new Error(`unknown setting "${field}"; settable: ${SETTING_FIELDS.join(', ')}`);
   }
   if (text === '') return undefined;
+  if (hasControlCharacters(text)) throw new Error(`${field} must not contain control characters`);
+  if (URL_FIELDS.has(field)) refusePlainHttp(field, text);
   if (BOOLEAN_FIELDS.has(field)) {
     if (text !== 'true' && text !== 'false') throw new Error(`${field} must be true or false`);
     return text === 'true';
@@ -75,6 +88,20 @@ export function parseSettingValue(field: string, text: string): unknown {
     return n;
   }
   return text;
+}
+
+/**
+ * Plain http is for an emulator on this machine only; anywhere else it would fail at connect (the
+ * connectors refuse it), so it is refused here already, where the person typing can fix it.
+ */
+function refusePlainHttp(field: string, text: string): void {
+  if (!/^http:\/\//i.test(text) || !URL.canParse(text)) return;
+  const host = new URL(text).hostname;
+  if (!LOOPBACK_HOST.test(host)) {
+    throw new Error(
+      `${field}: plain http:// is allowed only for an emulator on loopback (127.0.0.1, ::1, localhost), not for ${host}; use https://`,
+    );
+  }
 }
 
 export type CompleteDataverse = Required<

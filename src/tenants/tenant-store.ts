@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
+import { hasControlCharacters } from '../controls.js';
 import { open, seal } from '../keys/envelope.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Database, TenantsTable } from '../store/schema.js';
@@ -21,6 +22,7 @@ export interface Tenant {
 export class TenantError extends Error {}
 
 const ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_NAME = 200;
 const settingsContext = (tenantId: string) => `koppel/tenant-settings/${tenantId}`;
 
 /** Tenants (customers) and their connection settings, sealed with each tenant's own data key. */
@@ -34,10 +36,13 @@ export class TenantStore {
   async add(id: string, name: string): Promise<Tenant> {
     if (!ID_RULE.test(id)) {
       throw new TenantError(
-        `tenant id "${id}" must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit`,
+        `tenant id "${id.slice(0, 80)}" must be 1-63 lowercase letters, digits or dashes, starting with a letter or digit`,
       );
     }
     if (!name.trim()) throw new TenantError('tenant name must not be empty');
+    if (name.trim().length > MAX_NAME)
+      throw new TenantError(`tenant name must be at most ${MAX_NAME} characters`);
+    if (hasControlCharacters(name)) throw new TenantError('tenant name must not contain control characters');
     if (await this.#row(id)) throw new TenantError(`tenant "${id}" already exists`);
     const now = this.clock.now();
     await this.db

@@ -9,7 +9,9 @@ export interface CertificatePair {
 
 /**
  * A self-signed certificate for loopback listeners (the emulators, and koppel's own listeners when no
- * certificate is configured). Valid for localhost, 127.0.0.1 and ::1 only.
+ * certificate is configured). Valid for localhost, 127.0.0.1 and ::1 only. It is a server certificate,
+ * not a CA (cA:false, serverAuth only): a client told to trust it must not thereby trust whatever
+ * certificate its key might sign.
  */
 export async function selfSignedCertificate(commonName = 'localhost', days = 365): Promise<CertificatePair> {
   const notBeforeDate = new Date();
@@ -21,7 +23,9 @@ export async function selfSignedCertificate(commonName = 'localhost', days = 365
     notBeforeDate,
     notAfterDate,
     extensions: [
-      { name: 'basicConstraints', cA: true },
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
         altNames: [

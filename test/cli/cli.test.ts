@@ -84,4 +84,21 @@ describe('koppel CLI', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /"abc" is not a dead-letter id/);
   });
+
+  it('refuses a --limit that is not a positive whole number, and a key rotation for an unknown tenant', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'koppel-cli-'));
+    const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' };
+    for (const limit of ['abc', '-1', '0']) {
+      const run = await runCli(['dlq', 'list', '--limit', limit], env);
+      assert.equal(run.code, 2, `--limit ${limit}`);
+      assert.match(
+        run.stderr,
+        new RegExp(`--limit .*must be a whole number from 1 to 10000, got "${limit}"`),
+      );
+    }
+    const rotate = await runCli(['keys', 'rotate-tenant', 'nope'], env);
+    assert.equal(rotate.code, 1);
+    assert.match(rotate.stderr, /no tenant "nope"/);
+    assert.doesNotMatch((await runCli(['keys', 'status'], env)).stdout, /nope/, 'no stray key was made');
+  });
 });

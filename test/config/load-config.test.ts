@@ -69,6 +69,33 @@ describe('configuration', () => {
     });
   });
 
+  it('refuses a TLS mode in store.url that contradicts store.ssl, naming both fields', () => {
+    const postgres = (url: string, ssl?: string) => {
+      const { store } = loadConfig({
+        overrides: { store: { driver: 'postgres', url, ...(ssl ? { ssl } : {}) } },
+      });
+      assert.equal(store.driver, 'postgres');
+      return store as Extract<typeof store, { driver: 'postgres' }>;
+    };
+    assert.match(
+      issuesOf(() => postgres('postgres://u@db.example/k?sslmode=disable', 'verify-full'))[0]!,
+      /^store.ssl: is "verify-full" but store.url says sslmode=disable/,
+    );
+    assert.match(
+      issuesOf(() => postgres('postgres://u@db.example/k?sslmode=prefer'))[0]!,
+      /^store.url: sslmode=prefer is not supported/,
+    );
+    assert.match(
+      issuesOf(() => postgres('postgres://u@db.example/k?sslrootcert=/tmp/ca.pem', 'verify-full'))[0]!,
+      /^store.url: must not set sslrootcert: .*store.caFile/,
+    );
+    assert.equal(postgres('postgres://u@db.example/k?sslmode=verify-full', 'verify-full').ssl, 'verify-full');
+    assert.equal(postgres('postgres://u@db.example/k?sslmode=disable').ssl, 'disable');
+    assert.equal(postgres('postgres://u@db.example/k').ssl, 'require', 'another machine: require by default');
+    assert.equal(postgres('postgres://u@127.0.0.1/k').ssl, 'disable');
+    assert.equal(postgres('postgres://u@localhost/k?host=/var/run/postgresql').ssl, 'disable');
+  });
+
   it('explains an unreadable or malformed file', () => {
     assert.match(
       issuesOf(() => loadConfig({ file: '/nonexistent/koppel.json' }))[0]!,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import type { ClaimedMessage, Queue } from '../../src/queue/queue.js';
 import type { SecurityEvent } from '../../src/queue/security-event-log.js';
 import { type Backend, createTestApp, type TestApp } from '../helpers/stores.js';
@@ -344,6 +345,41 @@ export function queueContract(backend: Backend, skip: string | false = false): v
       assert.equal(events[0]!.kind, 'queue.integrity');
       const stored = await t.app.store.db.selectFrom('security_events').selectAll().execute();
       assert.equal(stored.length, 1);
+    });
+
+    it('dead-letters a payload stored as TEXT as integrity instead of failing the claim', {
+      skip: backend !== 'sqlite' && "PostgreSQL's bytea column cannot hold text",
+    }, async () => {
+      await put({ n: 1 });
+      await put({ n: 2 });
+      const first = await t.app.store.db
+        .selectFrom('queue_messages')
+        .select('seq')
+        .orderBy('seq')
+        .executeTakeFirstOrThrow();
+      await sql`UPDATE queue_messages SET payload = CAST(payload AS TEXT) WHERE seq = ${first.seq}`.execute(
+        t.app.store.db,
+      );
+      assert.deepEqual(ns(await claim()), [2], 'the other message is still delivered');
+      const [dead] = await queue.listDeadLetters();
+      assert.equal(dead!.reason, 'integrity');
+      assert.equal(events[0]!.kind, 'queue.integrity');
+    });
+
+    it("stores an error's wording without the values a remote service quoted back", async () => {
+      await put({ n: 1 });
+      await put({ n: 2 });
+      const [a, b] = await claim();
+      await queue.abandon([a!], { error: "VALIDATION_ERROR: 'Jansen' is too long for lastName" });
+      await queue.deadLetter([b!], 'rejected', 'Invalid email address jan.jansen@example.invalid (code 400)');
+      const row = await t.app.store.db
+        .selectFrom('queue_messages')
+        .select('last_error')
+        .where('seq', '=', a!.seq)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.last_error, "VALIDATION_ERROR: '[redacted]' is too long for lastName");
+      const [dead] = await queue.listDeadLetters();
+      assert.equal(dead!.description, 'Invalid email address [redacted] (code 400)');
     });
 
     it('refuses a ciphertext copied to another tenant or message', async () => {

@@ -116,9 +116,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 }
 
 describe('postgres-tls', () => {
-  const check = (url: string, ssl: string) =>
+  const check = (url: string, ssl?: string) =>
     postgresTls.run({
-      config: loadConfig({ overrides: { store: { driver: 'postgres', url, ssl } } }),
+      config: loadConfig({ overrides: { store: { driver: 'postgres', url, ...(ssl ? { ssl } : {}) } } }),
     } as DoctorContext);
 
   it('fails without TLS to another machine, warns without certificate checks, passes on loopback or verify-full', async () => {
@@ -128,5 +128,13 @@ describe('postgres-tls', () => {
     assert.equal((await check('postgres://k@db.example.net/k', 'verify-full')).status, 'pass');
     assert.equal((await check('postgres://k@127.0.0.1:5432/k', 'disable')).status, 'pass');
     assert.equal((await check('postgres://k@localhost/k', 'disable')).status, 'pass');
+  });
+
+  it("reads the effective mode: the URL's sslmode when store.ssl is unset, else require beyond loopback", async () => {
+    assert.equal((await check('postgres://k@db.example.net/k?sslmode=disable')).status, 'fail');
+    assert.equal((await check('postgres://k@db.example.net/k?sslmode=verify-full')).status, 'pass');
+    const fallback = await check('postgres://k@db.example.net/k');
+    assert.equal(fallback.status, 'warn', 'no setting means require (encrypted), not disable');
+    assert.match(fallback.summary, /over TLS, but the server certificate is not verified/);
   });
 });

@@ -11,8 +11,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the koppel CLI as a separate process, the way a person or a monitoring job would. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliRun> {
+/**
+ * Runs the koppel CLI as a separate process, the way a person or a monitoring job would. Standard
+ * input gets `input` and is then closed (as a pipe from `echo` would be).
+ */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+  input = '',
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
       cwd,
@@ -26,6 +34,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string
     child.stderr.on('data', (d) => {
       stderr += d;
     });
+    child.stdin.end(input);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -52,6 +52,34 @@ describe('daily log files', () => {
     assert.equal(entry.contact.email, '[redacted]');
   });
 
+  it('redacts personal-data keys at any depth and the values quoted in a remote error', () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock(Date.UTC(2026, 4, 1, 8));
+    const config = loadConfig({ overrides: { dataDir, log: { stdout: false } } });
+    const { logger, close } = createAppLogger(config, { clock });
+    logger.info(
+      {
+        email: 'top@example.invalid',
+        batch: { items: [{ contact: { LastName: 'Jansen', id: 'c-1' } }] },
+        reason: "Mail+ said: 'piet@example.invalid' is not a valid 'email'; 'Piet Jansen' exceeds '20'",
+      },
+      'deep',
+    );
+    close();
+    const text = readFileSync(join(logDir(config), logFileName(clock.now())), 'utf8');
+    for (const value of ['top@', 'Jansen', 'piet@', 'Piet'])
+      assert.ok(!text.includes(value), `${value} is not logged`);
+    const entry = JSON.parse(text);
+    assert.equal(entry.email, '[redacted]');
+    assert.equal(entry.batch.items[0].contact.LastName, '[redacted]');
+    assert.equal(entry.batch.items[0].contact.id, 'c-1', 'ids stay');
+    assert.equal(
+      entry.reason,
+      "Mail+ said: '[redacted]' is not a valid 'email'; '[redacted]' exceeds '20'",
+      'values go; field names and limits stay',
+    );
+  });
+
   it('writes no file when log.file is false', () => {
     const dataDir = tempDir();
     const config = loadConfig({ overrides: { dataDir, log: { file: false, stdout: false } } });
@@ -72,23 +100,25 @@ describe('log file retention', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not ours');
   }
 
-  it('deletes files older than 30 days and keeps newer ones and files that are not ours', () => {
+  it('deletes a file 30 days after its day began, so no entry is kept longer, and leaves others alone', () => {
     const dir = tempDir();
-    seed(dir, [40, 31, 30, 1, 0]);
-    assert.equal(purgeLogFiles(dir, now, 30), 2);
+    seed(dir, [40, 31, 30, 29, 1, 0]);
+    assert.equal(purgeLogFiles(dir, now, 30), 3);
     const kept = listLogFiles(dir).map((f) => (today - f.day) / DAY);
-    assert.deepEqual(kept, [30, 1, 0]);
+    assert.deepEqual(kept, [29, 1, 0]);
+    assert.equal(purgeLogFiles(dir, today + DAY - 1, 30), 0, 'the 29-day-old file has until midnight');
+    assert.equal(purgeLogFiles(dir, today + DAY, 30), 1, 'due when its first entry turns 30 days old');
     assert.ok(existsSync(join(dir, 'notes.txt')));
     rmSync(dir, { recursive: true });
   });
 
   it('honours a shorter period, and refuses a longer one with a reason', () => {
     const dir = tempDir();
-    seed(dir, [10, 8, 7, 0]);
-    assert.equal(purgeLogFiles(dir, now, 7), 2);
+    seed(dir, [10, 8, 7, 6, 0]);
+    assert.equal(purgeLogFiles(dir, now, 7), 3);
     assert.deepEqual(
       listLogFiles(dir).map((f) => (today - f.day) / DAY),
-      [7, 0],
+      [6, 0],
     );
     assert.throws(
       () => loadConfig({ overrides: { log: { retentionDays: 31 } } }),

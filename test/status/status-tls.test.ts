@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { generate } from 'selfsigned';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -48,6 +49,31 @@ describe('status API certificate', () => {
       assert.deepEqual(answer.json().tenants, [], 'no tenants, no engine: nothing to show');
     } finally {
       await second.close();
+    }
+  });
+
+  it('makes a server certificate that is not a CA, and replaces a stored one that is', async () => {
+    const config = onAnyPort(t.app.config);
+    const paths = selfSignedPaths(config);
+    const old = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + 365 * 86_400_000),
+      extensions: [{ name: 'basicConstraints', cA: true }],
+    });
+    assert.equal(new X509Certificate(old.cert).ca, true);
+    writeFileSync(paths.certFile, old.cert);
+    writeFileSync(paths.keyFile, old.private, { mode: 0o600 });
+    const server = await startStatusServer({ app: t.app, config, log });
+    try {
+      assert.equal(server.certificate.generated, 'the stored one is a CA certificate');
+      const cert = new X509Certificate(server.certificate.cert);
+      assert.equal(cert.ca, false);
+      assert.match(cert.toLegacyObject().ext_key_usage?.join(',') ?? '', /1\.3\.6\.1\.5\.5\.7\.3\.1/);
+      assert.equal((await get(`${server.url}/status`, server.certificate.cert)).status, 200);
+    } finally {
+      await server.close();
     }
   });
 

@@ -31,7 +31,12 @@ describe('koppel tenant', () => {
     dir = mkdtempSync(join(tmpdir(), 'koppel-tenant-'));
     writeFileSync(join(dir, 'dataverse-ca.pem'), dataverse.caCertificate);
     writeFileSync(join(dir, 'mailplus-ca.pem'), mailplus.caCertificate!);
-    env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY, DV_SECRET: dataverse.clientSecret };
+    env = {
+      KOPPEL_DATA_DIR: dir,
+      KOPPEL_MASTER_KEY: TEST_MASTER_KEY,
+      DV_SECRET: dataverse.clientSecret,
+      MP_SECRET: mailplus.consumerSecret,
+    };
   });
   after(async () => {
     await dataverse.close();
@@ -54,7 +59,7 @@ describe('koppel tenant', () => {
       `dataverse.caFile=${join(dir, 'dataverse-ca.pem')}`,
       `mailplus.baseUrl=${mailplus.baseUrl}`,
       `mailplus.consumerKey=${mailplus.consumerKey}`,
-      `mailplus.consumerSecret=${mailplus.consumerSecret}`,
+      'mailplus.consumerSecret=env:MP_SECRET',
       `mailplus.caFile=${join(dir, 'mailplus-ca.pem')}`,
     );
     assert.equal(set.code, 0, set.stderr);
@@ -79,8 +84,47 @@ describe('koppel tenant', () => {
     assert.match(run.stdout, /mailplus +OK +signed in and read the account's \d+ contact properties/);
   });
 
+  it('takes a secret only from standard input or the environment, never from the command line', async () => {
+    const literal = await koppel('tenant', 'set', 'acme', 'dataverse.clientSecret=SuperSecret');
+    assert.equal(literal.code, 1);
+    assert.match(
+      literal.stderr,
+      /dataverse.clientSecret is a secret and is never taken from the command line.*dataverse.clientSecret=- .*dataverse.clientSecret=env:NAME/,
+    );
+    assert.ok(!literal.stderr.includes('SuperSecret'), 'the refusal does not echo the secret');
+    const other = await koppel(
+      'tenant',
+      'set',
+      'acme',
+      'mailplus.consumerSecret=x',
+      'mailplus.consumerKey=k',
+    );
+    assert.match(other.stderr, /mailplus.consumerSecret is a secret/);
+
+    const empty = await runCli(['tenant', 'set', 'acme', 'dataverse.clientSecret=-'], env, undefined, '\n');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /dataverse.clientSecret: standard input is empty; nothing was changed/);
+    const emptyEnv = await runCli(['tenant', 'set', 'acme', 'mailplus.consumerSecret=env:BLANK'], {
+      ...env,
+      BLANK: '',
+    });
+    assert.match(emptyEnv.stderr, /mailplus.consumerSecret: environment variable BLANK is empty/);
+    assert.match((await koppel('tenant', 'list')).stdout, /acme .*dataverse, mailplus/, 'secrets still set');
+
+    const piped = await runCli(
+      ['tenant', 'set', 'acme', 'dataverse.clientSecret=-'],
+      env,
+      undefined,
+      `${dataverse.clientSecret}\n`,
+    );
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.match((await koppel('tenant', 'test-connection', 'acme')).stdout, /dataverse +OK/);
+  });
+
   it('explains a wrong secret, an unreachable host and an untrusted certificate in plain words', async () => {
-    await koppel('tenant', 'set', 'acme', 'dataverse.clientSecret=wrong', 'mailplus.consumerSecret=wrong');
+    const wrong = { ...env, WRONG: 'wrong' };
+    await runCli(['tenant', 'set', 'acme', 'dataverse.clientSecret=env:WRONG'], wrong);
+    await runCli(['tenant', 'set', 'acme', 'mailplus.consumerSecret=-'], env, undefined, 'wrong\n');
     let run = await koppel('tenant', 'test-connection', 'acme');
     assert.equal(run.code, 1);
     assert.match(run.stdout, /dataverse +FAIL +Microsoft Entra ID rejected the client secret/);
@@ -117,6 +161,35 @@ describe('koppel tenant', () => {
     assert.match(run.stderr, /tenant id "Bad Id!" must be 1-63 lowercase letters/);
   });
 
+  it('refuses plain http beyond loopback, over-long values and control characters, naming the field', async () => {
+    let run = await koppel(
+      'tenant',
+      'set',
+      'acme',
+      'dataverse.baseUrl=http://acme.crm4.dynamics.com/api/data/v9.2/',
+    );
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /dataverse.baseUrl: plain http:\/\/ is allowed only for an emulator on loopback/,
+    );
+    run = await koppel('tenant', 'set', 'acme', 'mailplus.baseUrl=http://restapi.mailplus.nl');
+    assert.match(run.stderr, /mailplus.baseUrl: plain http:\/\//);
+    run = await koppel('tenant', 'set', 'acme', 'mailplus.baseUrl=http://127.0.0.1:1');
+    assert.equal(run.code, 0, 'plain http to an emulator on loopback is allowed');
+    run = await koppel('tenant', 'set', 'acme', `dataverse.clientId=${'x'.repeat(1025)}`);
+    assert.match(run.stderr, /dataverse.clientId: must be at most 1024 characters/);
+    run = await koppel('tenant', 'set', 'acme', 'dataverse.clientId=a\u001b[2Jb');
+    assert.match(run.stderr, /dataverse.clientId must not contain control characters/);
+    run = await koppel('tenant', 'add', 'long', '--name', 'N'.repeat(201));
+    assert.match(run.stderr, /tenant name must be at most 200 characters/);
+    run = await koppel('tenant', 'add', 'ctl', '--name', 'Evil\u001b[31m BV');
+    assert.match(run.stderr, /tenant name must not contain control characters/);
+    run = await koppel('tenant', 'show', 'no\u001b[2Jbody');
+    assert.match(run.stderr, /no tenant "no\[2Jbody"/);
+    assert.ok(!run.stderr.includes('\u001b'), 'control characters are stripped from output');
+  });
+
   it('says what is missing when a tenant is not configured yet', async () => {
     await koppel('tenant', 'add', 'empty', '--name', 'Empty BV');
     const run = await koppel('tenant', 'test-connection', 'empty');
@@ -137,7 +210,12 @@ describe('koppel tenant mapping', () => {
     const dir = mkdtempSync(join(tmpdir(), 'koppel-mapping-'));
     writeFileSync(join(dir, 'dv.pem'), dataverse.caCertificate);
     writeFileSync(join(dir, 'mp.pem'), mailplus.caCertificate!);
-    env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY };
+    env = {
+      KOPPEL_DATA_DIR: dir,
+      KOPPEL_MASTER_KEY: TEST_MASTER_KEY,
+      DV_SECRET: dataverse.clientSecret,
+      MP_SECRET: mailplus.consumerSecret,
+    };
     await koppel('tenant', 'add', 'acme', '--name', 'Acme BV');
     await koppel(
       'tenant',
@@ -146,11 +224,11 @@ describe('koppel tenant mapping', () => {
       `dataverse.baseUrl=${dataverse.baseUrl}`,
       `dataverse.authority=${dataverse.authority}`,
       `dataverse.clientId=${dataverse.clientId}`,
-      `dataverse.clientSecret=${dataverse.clientSecret}`,
+      'dataverse.clientSecret=env:DV_SECRET',
       `dataverse.caFile=${join(dir, 'dv.pem')}`,
       `mailplus.baseUrl=${mailplus.baseUrl}`,
       `mailplus.consumerKey=${mailplus.consumerKey}`,
-      `mailplus.consumerSecret=${mailplus.consumerSecret}`,
+      'mailplus.consumerSecret=env:MP_SECRET',
       `mailplus.caFile=${join(dir, 'mp.pem')}`,
     );
     writeFileSync(

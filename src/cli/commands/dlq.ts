@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import type { DeadLetter } from '../../queue/queue.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
-import { age, parseIds, table } from '../format.js';
+import { age, parseIds, positiveInteger, table } from '../format.js';
+
+const MAX_LIST = 10_000;
 
 interface ListOptions {
   tenant?: string;
   queue?: string;
-  limit: string;
+  limit: number;
   json?: boolean;
 }
 
@@ -23,14 +25,14 @@ export function dlqCommand(program: Command, io: CliIo): void {
     .description('list dead letters: id, tenant, queue, key, reason and age')
     .option('--tenant <id>', 'only this tenant')
     .option('--queue <name>', 'only this queue')
-    .option('--limit <n>', 'at most this many', '100')
+    .option('--limit <n>', 'at most this many (1-10000)', positiveInteger(MAX_LIST), 100)
     .option('--json', 'print JSON instead of a table')
     .action((options: ListOptions) =>
       withApp(globals(), io, async (app) => {
         const letters = await app.queue.listDeadLetters({
           tenantId: options.tenant,
           queue: options.queue,
-          limit: Number(options.limit),
+          limit: options.limit,
         });
         if (options.json) return io.out(JSON.stringify(letters, null, 2));
         if (letters.length === 0) return io.out('no dead letters');

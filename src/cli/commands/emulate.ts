@@ -11,11 +11,16 @@ interface EmulateOptions {
   secret?: string;
   clientId?: string;
   clientSecret?: string;
+  updatesLagMs: string;
 }
 
-const count = (value: string, name: string) => {
+/** An hour: longer would only hide every change from a client under test. */
+const MAX_LAG_MS = 3_600_000;
+
+const count = (value: string, name: string, max = Number.MAX_SAFE_INTEGER) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number >= 0, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > max)
+    throw new Error(`--${name} must be a whole number from 0 to ${max}, got "${value}"`);
   return n;
 };
 
@@ -30,6 +35,11 @@ export function emulateCommand(program: Command, io: CliIo): void {
     .option('--seed <n>', 'number of synthetic contacts to create at start', '0')
     .option('--key <key>', 'mailplus: the OAuth consumer key to accept (default: generated)')
     .option('--secret <secret>', 'mailplus: the OAuth consumer secret to accept (default: generated)')
+    .option(
+      '--updates-lag-ms <ms>',
+      'mailplus: how long a change takes to show in contact/updates/list, as on the real service',
+      '2000',
+    )
     .option('--client-id <id>', 'dataverse: the client id to accept (default: generated)')
     .option('--client-secret <secret>', 'dataverse: the client secret to accept (default: generated)')
     .action(async (service: string, options: EmulateOptions) => {
@@ -47,7 +57,12 @@ export function emulateCommand(program: Command, io: CliIo): void {
           clientSecret: options.clientSecret,
         });
       } else if (service === 'mailplus') {
-        emulator = await runMailplusEmulatorCli({ ...common, key: options.key, secret: options.secret });
+        emulator = await runMailplusEmulatorCli({
+          ...common,
+          key: options.key,
+          secret: options.secret,
+          updatesLagMs: count(options.updatesLagMs, 'updates-lag-ms', MAX_LAG_MS),
+        });
       } else {
         throw new Error(`unknown service "${service}": choose dataverse or mailplus`);
       }

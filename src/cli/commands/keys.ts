@@ -10,6 +10,7 @@ import {
   wrappedByOldKeys,
 } from '../../keys/key-status.js';
 import { DEFAULT_PREVIOUS_VARIABLE, generateMasterKeyText } from '../../keys/master-key.js';
+import type { Store } from '../../store/open-store.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
 import { age, table } from '../format.js';
 
@@ -47,7 +48,8 @@ export function keysCommand(program: Command, io: CliIo): void {
     .command('rotate-tenant <tenant>')
     .description('a new data key version for one tenant; older versions stay to read what they sealed')
     .action((tenant: string) =>
-      withKeyContext(config(), io.env, async ({ keys: ring }) => {
+      withKeyContext(config(), io.env, async ({ keys: ring, store }) => {
+        await requireActiveTenant(store, tenant);
         const version = await ring.rotate(tenant);
         io.out(`tenant ${tenant} now seals new data with data key version ${version}`);
         io.out(
@@ -60,6 +62,14 @@ export function keysCommand(program: Command, io: CliIo): void {
     .command('generate')
     .description('print a new random 256-bit key (base64), e.g. for $KOPPEL_MASTER_KEY in a secret store')
     .action(() => io.out(generateMasterKeyText()));
+}
+
+/** A key for a tenant that does not exist (a typo) or was offboarded would only be a stray key. */
+async function requireActiveTenant(store: Store, id: string): Promise<void> {
+  const row = await store.db.selectFrom('tenants').select('status').where('id', '=', id).executeTakeFirst();
+  if (!row) throw new Error(`no tenant "${id.slice(0, 80)}" (see \`koppel tenant list\`)`);
+  if (row.status === 'terminated')
+    throw new Error(`tenant "${id}" is terminated: its data keys were destroyed and are not rotated`);
 }
 
 async function rotate(

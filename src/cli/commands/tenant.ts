@@ -69,19 +69,16 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
     .description('change settings, e.g. dataverse.clientId=... ; "field=" clears a field')
     .addHelpText(
       'after',
-      `\nSettable fields:\n  ${SETTING_FIELDS.join('\n  ')}\n\nFor a secret, keep it out of your shell history:\n  field=-        read the value from standard input\n  field=env:NAME read it from environment variable NAME`,
+      `\nSettable fields:\n  ${SETTING_FIELDS.join('\n  ')}\n\nSecrets (${[...SECRET_FIELDS].join(', ')}) are never taken from the command line:\n  field=-        read the value from standard input\n  field=env:NAME read it from environment variable NAME`,
     )
     .action((id: string, assignments: string[]) =>
       withApp(globals(), io, async (app) => {
         const changes: Record<string, unknown> = {};
-        for (const assignment of assignments) {
-          const eq = assignment.indexOf('=');
-          if (eq < 1) throw new Error(`"${assignment}" is not field=value`);
-          const field = assignment.slice(0, eq);
-          changes[field] = parseSettingValue(
-            field,
-            await resolveValue(assignment.slice(eq + 1), io, readStdin),
-          );
+        const parsed = assignments.map(splitAssignment);
+        if (parsed.filter((a) => a.raw === '-').length > 1)
+          throw new Error('only one field can be read from standard input per command');
+        for (const { field, raw } of parsed) {
+          changes[field] = parseSettingValue(field, await resolveValue(field, raw, io, readStdin));
         }
         await app.tenants.updateSettings(id, changes);
         io.out(`updated ${Object.keys(changes).join(', ')} of tenant ${id}`);
@@ -93,14 +90,41 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
   tenantTerminateCommand(tenant, globals, io);
 }
 
-async function resolveValue(raw: string, io: CliIo, readStdin: () => Promise<string>): Promise<string> {
-  if (raw === '-') return (await readStdin()).trim();
-  if (raw.startsWith('env:')) {
-    const value = io.env[raw.slice(4)];
-    if (value === undefined) throw new Error(`environment variable ${raw.slice(4)} is not set`);
-    return value;
+function splitAssignment(assignment: string): { field: string; raw: string } {
+  const eq = assignment.indexOf('=');
+  if (eq < 1) throw new Error(`"${assignment}" is not field=value`);
+  return { field: assignment.slice(0, eq), raw: assignment.slice(eq + 1) };
+}
+
+/**
+ * The value of one assignment. A secret given on the command line would be readable by every user
+ * of the machine (/proc/<pid>/cmdline) and kept in shell history, so secrets come only from standard
+ * input or the environment; an empty one is refused, because it would silently clear the secret.
+ */
+async function resolveValue(
+  field: string,
+  raw: string,
+  io: CliIo,
+  readStdin: () => Promise<string>,
+): Promise<string> {
+  const secret = SECRET_FIELDS.has(field);
+  let value = raw;
+  if (raw === '-') value = (await readStdin()).trim();
+  else if (raw.startsWith('env:')) {
+    const fromEnv = io.env[raw.slice(4)];
+    if (fromEnv === undefined) throw new Error(`environment variable ${raw.slice(4)} is not set`);
+    value = fromEnv;
+  } else if (secret && raw !== '') {
+    throw new Error(
+      `${field} is a secret and is never taken from the command line (other users can read it there): pass ${field}=- and give it on standard input, or ${field}=env:NAME to read environment variable NAME`,
+    );
   }
-  return raw;
+  if (secret && raw !== '' && value === '') {
+    throw new Error(
+      `${field}: ${raw === '-' ? 'standard input' : `environment variable ${raw.slice(4)}`} is empty; nothing was changed (to clear the secret, give ${field}= )`,
+    );
+  }
+  return value;
 }
 
 function configured(s: TenantSettings): string {

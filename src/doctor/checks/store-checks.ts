@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isLocalPostgres, postgresHost } from '../../config/postgres-tls.js';
 import { type DoctorCheck, fail, pass, readyStore, skip, warn } from '../doctor-check.js';
 
 export const storeReady: DoctorCheck = {
@@ -29,17 +30,14 @@ export const storeReady: DoctorCheck = {
   },
 };
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
-
 export const postgresTls: DoctorCheck = {
   id: 'postgres-tls',
   run: ({ config }) => {
     if (config.store.driver !== 'postgres') return skip('postgres-tls', 'SQLite: no network connection');
     const url = new URL(config.store.url);
-    const host = url.hostname || url.searchParams.get('host') || 'localhost';
-    // A Unix socket path or a loopback address never leaves the machine.
-    if (host.startsWith('/') || LOOPBACK.test(host))
-      return pass('postgres-tls', `PostgreSQL on this machine (${host})`);
+    const host = postgresHost(url);
+    if (isLocalPostgres(url)) return pass('postgres-tls', `PostgreSQL on this machine (${host})`);
+    // The effective mode: store.ssl and the URL's sslmode were reconciled when the config was read.
     const mode = config.store.ssl;
     if (mode === 'verify-full')
       return pass('postgres-tls', `PostgreSQL at ${host} over TLS with a verified certificate`);

@@ -11,6 +11,8 @@ export { startMailplusEmulator } from './mailplus-emulator.js';
 export type { RecordedRequest, RequestCounts } from './request-recorder.js';
 export type { WireContact } from './wire-contact.js';
 
+const DEFAULT_UPDATES_LAG_MS = 2000;
+
 export interface MailplusEmulatorCliOptions {
   port?: number;
   host?: string;
@@ -23,6 +25,8 @@ export interface MailplusEmulatorCliOptions {
   caFile?: string;
   /** Plain http on loopback, for benchmarks. */
   insecure?: boolean;
+  /** How long a change takes to show in the updates feed; default 2000 ms. */
+  updatesLagMs?: number;
   print?: (line: string) => void;
 }
 
@@ -42,6 +46,7 @@ export async function runMailplusEmulatorCli(
     consumerSecret: options.secret,
     seedContacts: options.seed ?? 0,
     randomSeed: options.randomSeed,
+    updatesLagMs: options.updatesLagMs ?? DEFAULT_UPDATES_LAG_MS,
   });
   let caFile: string | undefined;
   if (emulator.caCertificate) {
@@ -56,5 +61,9 @@ export async function runMailplusEmulatorCli(
   print(caFile ? `  CA certificate:  ${caFile}` : '  TLS:             off (plain http on loopback)');
   print(`  admin endpoint:  ${emulator.baseUrl}/_emulator (Authorization: Bearer <consumer secret>)`);
   print(`  seeded contacts: ${options.seed ?? 0}`);
+  // Said at start, so whoever tests a client knows why a fresh write is not in the feed yet.
+  print(
+    `  updates lag:     ${options.updatesLagMs ?? DEFAULT_UPDATES_LAG_MS} ms (a change shows in contact/updates/list this long after it is made; --updates-lag-ms)`,
+  );
   return emulator;
 }

@@ -27,6 +27,21 @@ describe('Mail+ emulator on the wire', () => {
     assert.equal(res.headers.get('content-type'), null);
   });
 
+  it('accepts one trailing slash on an API path, with the signature over the URL as sent', async () => {
+    const write = await raw.request('POST', '/contact/', {
+      body: { update: true, contact: contact('w-slash') },
+    });
+    assert.equal(write.status, 204, write.text);
+    assert.equal((await raw.request('GET', '/contact/w-slash/')).status, 200);
+    assert.equal(
+      (await raw.request('GET', '/contact/w-slash/', { basePath: '/integrationservice' })).status,
+      200,
+    );
+    assert.equal((await raw.request('GET', '/contact/w-slash//')).status, 404, 'one slash, not any number');
+    const forged = await raw.request('GET', '/contact/w-slash/', { signedPath: '/contact/w-slash' });
+    assert.equal(forged.status, 401, 'signed for another URL than the one sent');
+  });
+
   it('serves the same API on the unversioned base path', async () => {
     const res = await raw.request('GET', '/contact/w-1', { basePath: '/integrationservice' });
     assert.equal(res.status, 200);

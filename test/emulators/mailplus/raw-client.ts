@@ -17,6 +17,8 @@ export interface RawOptions {
   authorization?: string | null;
   accept?: string;
   basePath?: string;
+  /** Sign for this path instead of the one sent, to forge a signature over another URL. */
+  signedPath?: string;
 }
 
 let counter = 0;
@@ -25,9 +27,10 @@ export function rawClient(emulator: MailplusEmulator) {
   const dispatcher = new Agent({ connect: { ca: emulator.caCertificate } });
   async function request(method: string, path: string, options: RawOptions = {}): Promise<RawResponse> {
     const url = new URL(`${options.basePath ?? '/integrationservice-1.1.0'}${path}`, emulator.baseUrl);
+    const base = options.basePath ?? '/integrationservice-1.1.0';
     const signed = signRequest({
       method,
-      url,
+      url: options.signedPath ? new URL(`${base}${options.signedPath}`, emulator.baseUrl) : url,
       consumerKey: emulator.consumerKey,
       consumerSecret: options.sign?.secret ?? emulator.consumerSecret,
       timestamp: options.sign?.timestamp ?? Math.floor(Date.now() / 1000),
