@@ -38,7 +38,7 @@ export function selfSignedPaths(config: Pick<KoppelConfig, 'dataDir'>): {
  */
 export async function statusCertificate(
   config: Pick<KoppelConfig, 'dataDir' | 'status'>,
-  now = Date.now(),
+  now: number,
 ): Promise<StatusCertificate> {
   const { certFile, keyFile } = config.status.tls;
   if (certFile && keyFile) return { ...readProvided(resolve(certFile), resolve(keyFile)), generated: null };

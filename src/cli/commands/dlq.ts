@@ -36,7 +36,7 @@ export function dlqCommand(program: Command, io: CliIo): void {
         });
         if (options.json) return io.out(JSON.stringify(letters, null, 2));
         if (letters.length === 0) return io.out('no dead letters');
-        const now = Date.now();
+        const now = app.clock.now();
         const rows = letters.map((d) => [
           String(d.seq),
           d.tenantId,

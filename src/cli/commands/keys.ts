@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { systemClock } from '../../clock.js';
 import { withKeyContext } from '../../keys/key-context.js';
 import { rotateKeyFile } from '../../keys/key-file-rotation.js';
 import { rewrapTenantKeys } from '../../keys/key-rotation.js';
@@ -140,7 +141,8 @@ function afterRotation(
 }
 
 function describeStatus(status: KeyStatus, source: string, old: number): string[] {
-  const now = Date.now();
+  // This command opens only the key store, not the App: its clock is the system clock.
+  const now = systemClock.now();
   const since = status.currentMasterKeySince;
   const lines = [
     `master key:  ${status.currentMasterKeyId} from ${source}`,

@@ -42,30 +42,30 @@ export interface ResolvedConnection {
 export function resolveConnection(options: DynamicsConnectionOptions): ResolvedConnection {
   const issues: string[] = [];
   const baseUrl = checkUrl(
-    'dynamics.baseUrl',
+    'dataverse.baseUrl',
     options.baseUrl,
     options.allowInsecureLoopback ?? false,
     issues,
   );
-  const authority = checkUrl('dynamics.authority', options.authority, false, issues);
+  const authority = checkUrl('dataverse.authority', options.authority, false, issues);
   if (baseUrl && !/\/api\/data\/v9\.\d\/$/.test(new URL(baseUrl).pathname)) {
     issues.push(
-      'dynamics.baseUrl must end in /api/data/v9.<minor>/, e.g. https://contoso.crm4.dynamics.com/api/data/v9.2/',
+      'dataverse.baseUrl must end in /api/data/v9.<minor>/, e.g. https://contoso.crm4.dynamics.com/api/data/v9.2/',
     );
   }
-  if (!options.clientId) issues.push('dynamics.clientId is required');
-  if (!options.clientSecret) issues.push('dynamics.clientSecret is required');
+  if (!options.clientId) issues.push('dataverse.clientId is required');
+  if (!options.clientSecret) issues.push('dataverse.clientSecret is required');
   const maxConcurrency = integerIn(
-    'dynamics.maxConcurrency',
+    'dataverse.maxConcurrency',
     options.maxConcurrency ?? 4,
     1,
     MAX_CONCURRENCY_LIMIT,
     issues,
   );
-  const pageSize = integerIn('dynamics.pageSize', options.pageSize ?? 500, 1, MAX_PAGE_SIZE, issues);
-  const maxAttempts = integerIn('dynamics.maxAttempts', options.maxAttempts ?? 6, 1, 20, issues);
+  const pageSize = integerIn('dataverse.pageSize', options.pageSize ?? 500, 1, MAX_PAGE_SIZE, issues);
+  const maxAttempts = integerIn('dataverse.maxAttempts', options.maxAttempts ?? 6, 1, 20, issues);
   const requestTimeoutMs = integerIn(
-    'dynamics.requestTimeoutMs',
+    'dataverse.requestTimeoutMs',
     options.requestTimeoutMs ?? 120_000,
     100,
     600_000,
