@@ -1,8 +1,8 @@
+import type { IndexEntry } from './mailplus-index.js';
 import type { CrmRecord, MarketingContact } from './ports/index.js';
 import type { SyncContext } from './sync-context.js';
 
 const INDEX_DONE = 'done';
-const CHUNK = 500;
 
 export interface PageMatch {
   /** contactid -> the existing Mail+ contact it is (same externalId, or one contact with its e-mail). */
@@ -21,30 +21,24 @@ export interface PageMatch {
  */
 export async function indexMailplusOnce(ctx: SyncContext): Promise<void> {
   if ((await ctx.checkpoints.get(ctx.tenantId, 'mailplus-index')) === INDEX_DONE) return;
-  const db = ctx.store.db;
-  await db.deleteFrom('sync_mailplus_index').where('tenant_id', '=', ctx.tenantId).execute();
+  await ctx.mailplusIndex.clear(ctx.tenantId);
   for await (const page of ctx.mailplus.allContacts(ctx.clock.now())) {
-    for (let i = 0; i < page.length; i += CHUNK) {
-      await db
-        .insertInto('sync_mailplus_index')
-        .values(page.slice(i, i + CHUNK).map((contact) => indexRow(ctx, contact)))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    await ctx.mailplusIndex.add(
+      ctx.tenantId,
+      page.map((contact) => indexEntry(ctx, contact)),
+    );
   }
   await ctx.checkpoints.set(ctx.tenantId, 'mailplus-index', INDEX_DONE);
 }
 
-function indexRow(ctx: SyncContext, contact: MarketingContact) {
+function indexEntry(ctx: SyncContext, contact: MarketingContact): IndexEntry {
   const email = contact.properties.email;
   const { optedOut, permissions } = contact.consent;
-  const offBits = [...permissions].filter(([, on]) => !on).map(([bit]) => bit);
   return {
-    tenant_id: ctx.tenantId,
-    mailplus_id: contact.externalId,
-    email_hash: typeof email === 'string' && email.trim() ? emailHash(ctx, email) : null,
-    opted_out: optedOut ? 1 : 0,
-    off_bits: JSON.stringify(offBits),
+    mailplusId: contact.externalId,
+    emailHash: typeof email === 'string' && email.trim() ? emailHash(ctx, email) : null,
+    optedOut,
+    offBits: [...permissions].filter(([, on]) => !on).map(([bit]) => bit),
   };
 }
 
@@ -63,8 +57,8 @@ export async function matchPage(ctx: SyncContext, rows: readonly CrmRecord[]): P
   const match: PageMatch = { existing: new Map(), ambiguous: new Map() };
   if (rows.length === 0) return match;
   const pageIds = new Set(rows.map((r) => r.id));
-  for (const row of await indexRows(ctx, 'mailplus_id', [...pageIds]))
-    match.existing.set(row.mailplus_id, consentOf(row.mailplus_id, row));
+  for (const entry of await ctx.mailplusIndex.find(ctx.tenantId, 'mailplusId', [...pageIds]))
+    match.existing.set(entry.mailplusId, consentOf(entry));
   const emailOf = (r: CrmRecord) => r.fields[ctx.mapper.crmEmailField];
   const hashes = new Map(
     rows
@@ -82,32 +76,21 @@ async function matchByEmail(
   pageIds: ReadonlySet<string>,
   match: PageMatch,
 ): Promise<void> {
-  const candidates = await indexRows(ctx, 'email_hash', [...new Set(hashes.values())]);
+  const candidates = await ctx.mailplusIndex.find(ctx.tenantId, 'emailHash', [...new Set(hashes.values())]);
   const linked = await ctx.identities.linkedTo(
     ctx.tenantId,
-    candidates.map((c) => c.mailplus_id),
+    candidates.map((c) => c.mailplusId),
   );
   const sharers = countBy(hashes.values());
-  const free = (c: IndexRow) => !pageIds.has(c.mailplus_id) && !linked.has(c.mailplus_id);
+  const free = (c: IndexEntry) => !pageIds.has(c.mailplusId) && !linked.has(c.mailplusId);
   for (const [contactId, hash] of hashes) {
-    const mine = candidates.filter((c) => c.email_hash === hash);
-    const own = mine.find((c) => linked.get(c.mailplus_id) === contactId);
+    const mine = candidates.filter((c) => c.emailHash === hash);
+    const own = mine.find((c) => linked.get(c.mailplusId) === contactId);
     const only = mine.length === 1 && free(mine[0]!) && sharers.get(hash) === 1 ? mine[0] : undefined;
     const linkTo = own ?? only;
-    if (linkTo) match.existing.set(contactId, consentOf(linkTo.mailplus_id, linkTo));
+    if (linkTo) match.existing.set(contactId, consentOf(linkTo));
     else if (mine.length > 0) match.ambiguous.set(contactId, mine.length);
   }
-}
-
-type IndexRow = Awaited<ReturnType<typeof indexRows>>[number];
-
-function indexRows(ctx: SyncContext, column: 'mailplus_id' | 'email_hash', values: string[]) {
-  return ctx.store.db
-    .selectFrom('sync_mailplus_index')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where(column, 'in', values)
-    .execute();
 }
 
 function countBy(values: Iterable<string>): Map<string, number> {
@@ -116,11 +99,11 @@ function countBy(values: Iterable<string>): Map<string, number> {
   return counts;
 }
 
-function consentOf(mailplusId: string, row: { opted_out: number; off_bits: string }) {
-  return { mailplusId, optedOut: row.opted_out === 1, offBits: JSON.parse(row.off_bits) as number[] };
+function consentOf({ mailplusId, optedOut, offBits }: IndexEntry) {
+  return { mailplusId, optedOut, offBits };
 }
 
 /** The index has done its work once the initial load is complete; it is not kept. */
 export async function dropMailplusIndex(ctx: SyncContext): Promise<void> {
-  await ctx.store.db.deleteFrom('sync_mailplus_index').where('tenant_id', '=', ctx.tenantId).execute();
+  await ctx.mailplusIndex.clear(ctx.tenantId);
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log/logger.js';
 import type { Queue } from '../queue/queue.js';
-import type { Store } from '../store/open-store.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { ContactStateStore } from './contact-state.js';
 import type { FieldHasher } from './field-hasher.js';
 import type { IdentityMap } from './identity-map.js';
+import type { MailplusIndex } from './mailplus-index.js';
 import type { CrmPort, MarketingPort } from './ports/index.js';
 import type { SyncMapper } from './sync-mapper.js';
 import type { SyncStats } from './sync-stats.js';
@@ -18,7 +18,8 @@ export interface SyncContext {
   queue: Queue;
   states: ContactStateStore;
   identities: IdentityMap;
-  store: Store;
+  /** Existing Mail+ contacts, while a first load matches against them. */
+  mailplusIndex: MailplusIndex;
   checkpoints: CheckpointStore;
   /** The CRM side (Dataverse). */
   dataverse: CrmPort;

@@ -8,6 +8,7 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { ContactStateStore } from './contact-state.js';
 import { FieldHasher } from './field-hasher.js';
 import { IdentityMap } from './identity-map.js';
+import { MailplusIndex } from './mailplus-index.js';
 import type { ConnectorFactory } from './ports/index.js';
 import type { SyncContext } from './sync-context.js';
 import type { SyncMapper } from './sync-mapper.js';
@@ -105,7 +106,7 @@ export class SyncEngine {
       queue: deps.queue,
       states: new ContactStateStore(deps.store, deps.clock),
       identities: new IdentityMap(deps.store, deps.clock),
-      store: deps.store,
+      mailplusIndex: new MailplusIndex(deps.store),
       checkpoints: new CheckpointStore(deps.store, deps.clock),
       dataverse: crm,
       mailplus: marketing,
