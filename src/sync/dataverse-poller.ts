@@ -24,6 +24,8 @@ interface FeedRead {
   /** The generation of the full resync under way, whose pages stamp what they read; or null. */
   resync: number | null;
   beforeNextPage?: () => Promise<void>;
+  /** Called after each slice of a page is durably enqueued: there is work for the deliverer. */
+  onEnqueued?: () => void;
 }
 
 /**
@@ -33,7 +35,7 @@ interface FeedRead {
  */
 export async function pollDataverse(
   ctx: SyncContext,
-  options: { beforeNextPage?: () => Promise<void> } = {},
+  options: Pick<FeedRead, 'beforeNextPage' | 'onEnqueued'> = {},
 ): Promise<PollResult> {
   const result: PollResult = { read: 0, enqueued: 0, resynced: false };
   const initial = (await ctx.checkpoints.get(ctx.tenantId, 'dataverse-initial')) !== 'done';
@@ -43,6 +45,7 @@ export async function pollDataverse(
     members: await listMembers(ctx),
     resync: await resyncUnderWay(ctx),
     beforeNextPage: options.beforeNextPage,
+    onEnqueued: options.onEnqueued,
   };
   if (feed.resync !== null) {
     ctx.log.info(
@@ -131,6 +134,7 @@ async function enqueueChangePage(ctx: SyncContext, page: CrmChangePage, feed: Fe
     const match = feed.initial ? await linkExisting(ctx, rows) : undefined;
     const removals: Removals = i === 0 ? { ids: page.deletes, reason: 'deleted' } : NO_REMOVALS;
     enqueued += await enqueuePage(ctx, rows, removals, { match, members: feed.members });
+    feed.onEnqueued?.();
     // After the states are written, so a contact new to koppel has a row to stamp.
     if (feed.resync !== null) {
       await ctx.states.markResyncSeen(

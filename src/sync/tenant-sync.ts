@@ -44,15 +44,15 @@ export async function syncRound(
   // messages waiting for their backoff), and after BACKLOG_WAIT_MS at most.
   const enqueuedBefore = ctx.stats.enqueuedToMailplus;
   const backlog = () => ctx.stats.enqueuedToMailplus - enqueuedBefore - counts.toMailplus;
-  const beforeNextPage = async () => {
+  const onEnqueued = () => {
     // New messages: whether the deliverer can take them is for its next pass to tell.
     load.deliverIdle = false;
     load.read.notify();
-    await waitForBacklog(ctx, load, backlog, options.maxBacklog ?? MAX_BACKLOG);
   };
+  const beforeNextPage = () => waitForBacklog(ctx, load, backlog, options.maxBacklog ?? MAX_BACKLOG);
   const read = (async () => {
     try {
-      return await pollDataverse(ctx, initial ? { beforeNextPage } : {});
+      return await pollDataverse(ctx, initial ? { beforeNextPage, onEnqueued } : {});
     } finally {
       load.reading = false;
       load.read.notify();
@@ -83,7 +83,7 @@ interface Load {
   delivering: boolean;
   /** The deliverer's last pass found nothing it could take (all delivered, or waiting for a backoff). */
   deliverIdle: boolean;
-  /** A page was enqueued, or the read ended. */
+  /** A slice of a page was enqueued, or the read ended. */
   read: Signal;
   /** A batch was delivered, the deliverer found nothing to take, or it ended. */
   delivered: Signal;

@@ -1,6 +1,7 @@
 // A worker process for the crash test: claims batches, "delivers" each message by appending its number
 // to a log file, then completes the batch. The test kills it with SIGKILL at an arbitrary moment.
 import { appendFileSync } from 'node:fs';
+// Wall time on purpose: a separate process that the crash test kills at an arbitrary real moment.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';

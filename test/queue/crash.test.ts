@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+// Wall time on purpose: the test kills real worker processes at moments of real time.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TSX } from '../helpers/cli.js';
 import { type Backend, createTestApp, PG_SKIP_REASON, TEST_MASTER_KEY } from '../helpers/stores.js';

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+// Wall time on purpose: `koppel run` child processes are SIGKILLed at random moments of real time.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../../src/clock.js';
 import { TSX } from '../helpers/cli.js';
