@@ -49,7 +49,7 @@ function indexRow(ctx: SyncContext, contact: MarketingContact) {
 }
 
 function emailHash(ctx: SyncContext, email: string): string {
-  return ctx.hasher.hash('match:email', email.trim().toLowerCase());
+  return ctx.hasher.matchHash('match:email', email.trim().toLowerCase());
 }
 
 /**
