@@ -2,15 +2,17 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
 
 /**
- * The two feeds, markers of the one-off phases of a tenant's first load, and the generation of a full
- * resync under way (set until the contacts it did not read are removed from Mail+).
+ * The two feeds, markers of the one-off phases of a tenant's first load, the generation of a full
+ * resync under way (set until the contacts it did not read are removed from Mail+), and the version
+ * of the tenant's data key that its field hashes are made with (see field-hash-key.ts).
  */
 export type CheckpointSource =
   | 'dataverse'
   | 'mailplus'
   | 'mailplus-index'
   | 'dataverse-initial'
-  | 'dataverse-resync';
+  | 'dataverse-resync'
+  | 'field-hash-key';
 
 /** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
 export class CheckpointStore {
@@ -37,6 +39,16 @@ export class CheckpointStore {
       .values({ tenant_id: tenantId, source, position, updated_at })
       .onConflict((oc) => oc.columns(['tenant_id', 'source']).doUpdateSet({ position, updated_at }))
       .execute();
+  }
+
+  /** Stores `position` unless one is stored already; returns the one that is stored (the first wins). */
+  async setOnce(tenantId: string, source: CheckpointSource, position: string): Promise<string> {
+    await this.store.db
+      .insertInto('sync_checkpoints')
+      .values({ tenant_id: tenantId, source, position, updated_at: this.clock.now() })
+      .onConflict((oc) => oc.columns(['tenant_id', 'source']).doNothing())
+      .execute();
+    return (await this.get(tenantId, source)) ?? position;
   }
 
   async clear(tenantId: string, source: CheckpointSource): Promise<void> {

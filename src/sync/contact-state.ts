@@ -43,9 +43,14 @@ const CHUNK = 500;
  * the same contact (even in two processes) never overwrite each other's changes.
  */
 export class ContactStateStore {
+  /**
+   * `upgrade` brings a state read from the store to the current form of its hashes (see
+   * hash-upgrade.ts) before anyone compares them; by default states are taken as stored.
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly upgrade: (state: ContactState) => void = () => {},
   ) {}
 
   async update<T>(
@@ -56,7 +61,9 @@ export class ContactStateStore {
     const unique = [...new Set(ids)];
     return this.store.writeTransaction(async (trx) => {
       const states = await this.#load(trx, tenantId, unique, true);
+      // Taken before the upgrade, so a state read in an old form is written back in the new one.
       const before = new Map([...states].map(([id, state]) => [id, JSON.stringify(state)]));
+      for (const state of states.values()) this.upgrade(state);
       const result = change(states);
       // Only what changed is written: an echo (nothing new) costs a read, not a write.
       const dirty = [...states.values()].filter(
@@ -69,7 +76,9 @@ export class ContactStateStore {
 
   /** A snapshot for reading only (no lock); missing contacts come back as empty states. */
   async getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, ContactState>> {
-    return this.#load(this.store.db, tenantId, [...new Set(ids)], false);
+    const states = await this.#load(this.store.db, tenantId, [...new Set(ids)], false);
+    for (const state of states.values()) this.upgrade(state);
+    return states;
   }
 
   /** Stamps the contacts full resync `generation` has read (those koppel keeps a state for). */

@@ -1,5 +1,6 @@
 import { PermanentError } from '../errors.js';
 import { markSynced, mayWrite } from './change-detection.js';
+import { upgradeMessage } from './hash-upgrade.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
 import { type DataverseMessage, type FieldChange, QUEUE_TO_DATAVERSE } from './sync-mapper.js';
@@ -22,6 +23,7 @@ export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise
     limit,
   });
   if (messages.length === 0) return 0;
+  for (const message of messages) upgradeMessage(ctx.hasher, message.payload);
   const states = await ctx.states.getMany(
     ctx.tenantId,
     messages.map((m) => m.payload.contactId),

@@ -256,7 +256,7 @@ function messageFor(
   if (!mapper.inScope(row, members)) {
     return state.inMailplus ? { op: 'remove', contactId: row.id, reason: 'deactivated' } : null;
   }
-  const hashes = ctx.hasher.hashAll(mapper.canonical('dataverse', row.fields));
+  const hashes = ctx.hasher.hashAll(row.id, mapper.canonical('dataverse', row.fields));
   const changed = detectChanges('dataverse', hashes, state).filter((key) => mapper.flowsTo(key, 'mailplus'));
   if (mapper.wantsRemoval(row.fields)) {
     // Only a "do not bulk e-mail" set in Dataverse removes; one that koppel wrote there because the

@@ -43,7 +43,7 @@ function indexEntry(ctx: SyncContext, contact: MarketingContact): IndexEntry {
 }
 
 function emailHash(ctx: SyncContext, email: string): string {
-  return ctx.hasher.hash('match:email', email.trim().toLowerCase());
+  return ctx.hasher.matchHash('match:email', email.trim().toLowerCase());
 }
 
 /**

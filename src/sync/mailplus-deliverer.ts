@@ -1,6 +1,7 @@
 import { PermanentError } from '../errors.js';
 import { agreedFrom, markSynced, mayWrite, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
+import { upgradeMessage } from './hash-upgrade.js';
 import type { MarketingWrite, MarketingWriteOutcome } from './ports/index.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
@@ -31,6 +32,7 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
     limit,
   });
   if (messages.length === 0) return 0;
+  for (const message of messages) upgradeMessage(ctx.hasher, message.payload);
   const contactIds = messages.map((m) => m.payload.contactId);
   const states = await ctx.states.getMany(ctx.tenantId, contactIds);
   const mailplusIds = await ctx.identities.toMailplus(ctx.tenantId, contactIds);
@@ -164,6 +166,7 @@ async function existingUpdate(ctx: SyncContext, upsert: Upsert, state: ContactSt
   const current = await ctx.mailplus.contact(upsert.mailplusId);
   const now = current
     ? ctx.hasher.hashAll(
+        upsert.contactId,
         ctx.mapper.canonical('mailplus', { externalId: current.externalId, ...current.properties }),
       )
     : {};

@@ -87,7 +87,7 @@ function messageFor(
   if (!state.inMailplus) return null;
   recordConsent(ctx, contact, state);
   const record = consentAdjusted(contact, state);
-  const hashes = ctx.hasher.hashAll(ctx.mapper.canonical('mailplus', record));
+  const hashes = ctx.hasher.hashAll(state.contactId, ctx.mapper.canonical('mailplus', record));
   const changed = detectChanges('mailplus', hashes, state).filter((key) =>
     ctx.mapper.flowsTo(key, 'dataverse'),
   );
@@ -110,7 +110,7 @@ function recordConsent(ctx: SyncContext, contact: MarketingContact, state: Conta
   if (contact.consent.optedOut) state.optedOut = true;
   for (const [bit, enabled] of contact.consent.permissions) {
     const key = permissionKey(bit);
-    const on = ctx.hasher.hash(key, PERMISSION_ON);
+    const on = ctx.hasher.hash(state.contactId, key, PERMISSION_ON);
     const agreed = syncedHash(state, key);
     const knownOn =
       state.seenMailplus[key] === on || agreed === on || (agreed === null && state.seenDataverse[key] === on);

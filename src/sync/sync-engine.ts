@@ -6,7 +6,8 @@ import type { Store } from '../store/open-store.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ContactStateStore } from './contact-state.js';
-import { FieldHasher } from './field-hasher.js';
+import { fieldHasherFor } from './field-hash-key.js';
+import { upgradeState } from './hash-upgrade.js';
 import { IdentityMap } from './identity-map.js';
 import { MailplusIndex } from './mailplus-index.js';
 import type { ConnectorFactory } from './ports/index.js';
@@ -91,7 +92,8 @@ export class SyncEngine {
     if (tenant.status !== 'active')
       throw new Error(`tenant ${tenantId} is ${tenant.status}; only active tenants sync`);
     const mapper = await deps.mapperFor(tenantId);
-    const hasher = new FieldHasher((await deps.keys.current(tenantId)).key);
+    const checkpoints = new CheckpointStore(deps.store, deps.clock);
+    const hasher = await fieldHasherFor(deps.keys, checkpoints, tenantId);
     const { crm, marketing } = await deps.connectors(tenantId, {
       onPageSizeRefused: (refused, next) =>
         deps.log.warn(
@@ -104,10 +106,10 @@ export class SyncEngine {
       mapper,
       hasher,
       queue: deps.queue,
-      states: new ContactStateStore(deps.store, deps.clock),
+      states: new ContactStateStore(deps.store, deps.clock, (state) => upgradeState(hasher, state)),
       identities: new IdentityMap(deps.store, deps.clock),
       mailplusIndex: new MailplusIndex(deps.store),
-      checkpoints: new CheckpointStore(deps.store, deps.clock),
+      checkpoints,
       dataverse: crm,
       mailplus: marketing,
       clock: deps.clock,
