@@ -80,7 +80,7 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
     // test) in a different schema of the same database would make it skip creating ours.
     migrationTableSchema: store.dialect === 'postgres' ? await currentSchema(store) : undefined,
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrateRetryingRaces(migrator);
   const applied = (results ?? [])
     .filter((r: MigrationResult) => r.status === 'Success')
     .map((r: MigrationResult) => r.migrationName);
@@ -93,6 +93,19 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
     return { applied, error: new Error(message, { cause: error }) };
   }
   return { applied };
+}
+
+/**
+ * Kysely checks for its bookkeeping tables by introspecting every schema of the database; a schema that
+ * another process drops meanwhile (another koppel's, a test's) fails that query with 3F000 "schema ...
+ * does not exist" although nothing is wrong with ours. Such a race is tried again, a few times.
+ */
+async function migrateRetryingRaces(migrator: Migrator) {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await migrator.migrateToLatest();
+    const code = (outcome.error as { code?: string } | undefined)?.code;
+    if (code !== '3F000' || attempt === 3 || (outcome.results ?? []).length > 0) return outcome;
+  }
 }
 
 async function currentSchema(store: Store): Promise<string | undefined> {

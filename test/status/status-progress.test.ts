@@ -58,7 +58,12 @@ describe('status API during an initial load', () => {
           };
         };
         const during: Snapshot[] = [];
+        const stats = h.ctx.stats;
         between = async () => {
+          // Until the deliverer, which runs beside the reader, has written more: each answer then
+          // shows both figures moving, whatever the machine's speed.
+          const written = stats.writtenToMailplus;
+          while (stats.writtenToMailplus === written) await new Promise((resolve) => setImmediate(resolve));
           const s = await snapshot();
           if (s) during.push(s);
         };
