@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
+import { adminCommand } from './commands/admin.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -12,6 +14,7 @@ import { retentionCommand } from './commands/retention.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
 import { type CliIo, processIo } from './context.js';
+import { processSecretInput, type SecretInput } from './secret-input.js';
 
 const HELP_FOOTER = `
 Configuration: none is needed for the embedded default (SQLite and a key file in ./.koppel).
@@ -36,7 +39,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function buildProgram(io: CliIo = processIo): Command {
+export function buildProgram(io: CliIo = processIo, input: SecretInput = processSecretInput): Command {
   const program = new Command('koppel')
     .description(
       'Two-way contact sync between Dynamics 365 (Dataverse) and Spotler Mail+, with GDPR processor duties built in.',
@@ -57,6 +60,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   retentionCommand(program, io);
   doctorCommand(program, io);
   registerCommand(program, io);
+  adminCommand(program, io, input);
+  auditCommand(program, io);
   return program;
 }
 

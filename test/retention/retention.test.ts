@@ -27,6 +27,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           store: t.app.store,
           queue: t.app.queue,
           config: t.app.config,
+          audit: t.app.audit,
           clock: t.clock,
         });
         const start = t.clock.now();
@@ -92,6 +93,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           store: t.app.store,
           queue: t.app.queue,
           config: t.app.config,
+          audit: t.app.audit,
           clock: t.clock,
         });
         // A file where the log folder should be: listing it fails.
