@@ -40,6 +40,8 @@ export interface AppOptions {
 
 export interface App {
   config: KoppelConfig;
+  /** The environment the app was built from (the master key variable, for doctor in the server). */
+  env: NodeJS.ProcessEnv;
   clock: Clock;
   random: Random;
   /** Made on first use, so a command that logs nothing opens no log file. */
@@ -113,6 +115,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     });
     return {
       config,
+      env: options.env ?? process.env,
       clock,
       random,
       get log() {

@@ -11,6 +11,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
 import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
+import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
 import { type CliIo, processIo } from './context.js';
@@ -26,7 +27,9 @@ Configuration: none is needed for the embedded default (SQLite and a key file in
 Examples:
   koppel demo                   try it: local emulators, 10,000 synthetic contacts, two-way sync
   koppel tenant add acme --name "Acme BV"   then: koppel tenant set / test-connection / mapping
-  koppel run                    sync every configured tenant (alias: start)
+  koppel run                    sync every configured tenant, with the admin server (alias: start)
+  koppel admin add alice --accept-confidentiality   the first administrator (password on stdin)
+  koppel server                 the admin server alone: https://127.0.0.1:8443
   koppel doctor                 check the security baseline (exits non-zero on a failure)
   koppel queue stats            what is waiting, in flight and dead-lettered
   koppel dlq list               dead letters with their reasons (never their contents)
@@ -51,6 +54,7 @@ export function buildProgram(io: CliIo = processIo, input: SecretInput = process
     .exitOverride();
   demoCommand(program, io);
   startCommand(program, io);
+  serverCommand(program, io);
   migrateCommand(program, io);
   queueCommand(program, io);
   dlqCommand(program, io);

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { OrgThrottleRegistry } from '../../connectors/dynamics/org-throttle.js';
 import { ConfigError } from '../../errors.js';
-import {
-  assertDefinitionMatchesSystems,
-  categoriesInUse,
-  parseSyncDefinition,
-} from '../../sync/mapping/index.js';
-import { dataverseClientFor, mailplusClientFor } from '../../tenants/connect.js';
-import type { TenantSettings } from '../../tenants/tenant-settings.js';
+import { categoriesInUse, parseSyncDefinition } from '../../sync/mapping/index.js';
+import { checkAgainstSystems } from '../../tenants/check-mapping.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 
 export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
@@ -47,26 +41,4 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
         );
       }),
     );
-}
-
-/** Asks Mail+ for the account's properties and Dataverse for one contact's columns. */
-async function checkAgainstSystems(
-  settings: TenantSettings,
-  def: ReturnType<typeof parseSyncDefinition>,
-): Promise<void> {
-  const mailplus = mailplusClientFor(settings.mailplus, { throttles: new OrgThrottleRegistry() });
-  const dataverse = dataverseClientFor(settings.dataverse, { throttles: new OrgThrottleRegistry() });
-  try {
-    const mailplusProperties = await mailplus.listProperties();
-    // Without $select Dataverse returns every column of the row, which names the table's columns.
-    let dataverseColumns: string[] = [];
-    for await (const page of dataverse.contacts({ select: [], pageSize: 1 })) {
-      dataverseColumns = Object.keys(page[0] ?? {}).filter((k) => !k.includes('@'));
-      break;
-    }
-    assertDefinitionMatchesSystems(def, { mailplusProperties, dataverseColumns });
-  } finally {
-    await mailplus.close();
-    await dataverse.close();
-  }
 }
