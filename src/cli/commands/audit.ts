@@ -43,13 +43,11 @@ export function auditCommand(program: Command, io: CliIo): void {
     .action(() =>
       withApp(globals(), io, async (app) => {
         const result = await app.audit.verify();
-        if (!result.ok) {
-          io.err(
+        // Thrown, so main() prints it and exits 1 (a process.exitCode set here would be overwritten).
+        if (!result.ok)
+          throw new Error(
             `audit chain broken at entry ${result.badSeq}: ${result.why} (${result.entries} entries before it verified)`,
           );
-          process.exitCode = 1;
-          return;
-        }
         io.out(`audit chain verified: ${result.entries} entries`);
         io.out(`head: ${result.head}`);
       }),
