@@ -1,3 +1,4 @@
+import { adminAccounts, adminAllowlist } from './checks/admin-checks.js';
 import {
   databaseFilePermissions,
   dataDirPermissions,
@@ -43,5 +44,7 @@ export function defaultChecks(): DoctorCheck[] {
     queueOldestMessage,
     logDestination,
     statusTls,
+    adminAccounts,
+    adminAllowlist,
   ];
 }

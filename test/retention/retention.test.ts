@@ -56,6 +56,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'queue-payloads': 0,
           'log-files': 0,
           'terminated-tenants': 0,
+          'audit-log': 0,
         });
 
         t.clock.set(start + 14 * DAY);
@@ -66,6 +67,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'queue-payloads': 0,
           'log-files': 1,
           'terminated-tenants': 0,
+          'audit-log': 0,
         });
         assert.deepEqual(due.errors, {});
         assert.deepEqual(
