@@ -81,11 +81,14 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
     assert.match(list.stdout, /alice +admin +2026-12-1 at/);
     assert.match(list.stdout, /fg +dpo/);
 
+    // Other administrative commands are audited too, by system user and without values.
+    assert.equal((await runCli(['tenant', 'add', 'acme', '--name', 'Acme BV'], env)).code, 0);
     const verified = await runCli(['audit', 'verify'], env);
     assert.equal(verified.code, 0, verified.stderr);
-    assert.match(verified.stdout, /^audit chain verified: 4 entries$/m);
+    assert.match(verified.stdout, /^audit chain verified: 5 entries$/m);
     const listed = await runCli(['audit', 'list', '--since', '2000-01-01'], env);
     assert.match(listed.stdout, /admin\.add +carol +refused/);
+    assert.match(listed.stdout, /cli:\S+ +cli +tenant\.add +acme +ok/);
 
     const db = new Database(join(dataDir, 'koppel.db'));
     db.prepare("UPDATE audit_log SET target = 'mallory' WHERE seq = 2").run();

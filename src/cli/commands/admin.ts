@@ -1,22 +1,11 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import QRCode from 'qrcode';
 import { AdminLimitError, type AdminRole, type Enrolment } from '../../admin/admin-store.js';
 import { CONFIDENTIALITY_STATEMENT } from '../../admin/confidentiality.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
 import type { SecretInput } from '../secret-input.js';
-
-/** Who acts from the shell: the machine's user, for the audit log. */
-export function cliActor(): { actor: string; address: string } {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (a container's arbitrary uid): the audit entry still says it came from the shell.
-  }
-  return { actor: `cli:${user}`, address: 'cli' };
-}
 
 export function adminCommand(program: Command, io: CliIo, input: SecretInput): void {
   const admin = program

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { categoriesInUse, parseSyncDefinition } from '../../sync/mapping/index.js';
 import { checkAgainstSystems } from '../../tenants/check-mapping.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 
 export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
@@ -36,6 +37,13 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
         const def = parseSyncDefinition(input);
         if (options.check) await checkAgainstSystems(await app.tenants.settings(id), def);
         await app.definitions.save(id, input);
+        await app.audit.append({
+          ...cliActor(),
+          action: 'mapping.set',
+          target: id,
+          result: 'ok',
+          detail: { fields: def.fields.length, permissions: def.permissions.length },
+        });
         io.out(
           `stored the sync definition of tenant ${id}: ${def.fields.length} fields, ${def.permissions.length} permission(s)`,
         );
