@@ -15,7 +15,7 @@ import {
 } from './checks/key-checks.js';
 import { queueOldestMessage } from './checks/queue-checks.js';
 import { retentionOverdue, retentionRan, retentionSettings } from './checks/retention-checks.js';
-import { statusTls } from './checks/status-tls-checks.js';
+import { serverTls, statusTls } from './checks/status-tls-checks.js';
 import { postgresTls, sqlitePragmas, storeReady } from './checks/store-checks.js';
 import type { DoctorCheck } from './doctor-check.js';
 
@@ -44,6 +44,7 @@ export function defaultChecks(): DoctorCheck[] {
     queueOldestMessage,
     logDestination,
     statusTls,
+    serverTls,
     adminAccounts,
     adminAllowlist,
   ];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { adminAccounts, adminAllowlist } from '../../src/doctor/checks/admin-checks.js';
+import { serverTls } from '../../src/doctor/checks/status-tls-checks.js';
 import { openDoctorContext } from '../../src/doctor/doctor-context.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createTestApp, TEST_MASTER_KEY } from '../helpers/stores.js';
@@ -16,7 +17,11 @@ describe('doctor: admin accounts and allowlist', () => {
     const finding = async () => {
       const context = await openDoctorContext(t.app.config, env, { clock: t.clock });
       try {
-        return { accounts: await adminAccounts.run(context), allow: await adminAllowlist.run(context) };
+        return {
+          accounts: await adminAccounts.run(context),
+          allow: await adminAllowlist.run(context),
+          tls: await serverTls.run(context),
+        };
       } finally {
         await context.store?.close();
       }
@@ -24,6 +29,13 @@ describe('doctor: admin accounts and allowlist', () => {
     try {
       assert.equal((await finding()).accounts.status, 'warn');
       assert.equal((await finding()).allow.status, 'warn', '0.0.0.0/0 is no restriction');
+      const tls = (await finding()).tls;
+      assert.equal(tls.status, 'warn');
+      assert.match(
+        tls.summary,
+        /the admin server on 127\.0\.0\.1:8443 uses TLS with a self-signed certificate/,
+      );
+      assert.match(tls.fix!, /server\.tls\.certFile/);
       await t.app.admins.add('alice', 'admin', 'violet-harbour-lantern-42');
       await assert.rejects(t.app.admins.add('bob', 'admin', 'quiet-meadow-compass-17'), /the limit is 1/);
       assert.equal((await finding()).accounts.status, 'pass');
