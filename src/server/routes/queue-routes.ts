@@ -112,6 +112,35 @@ export function queueRoutes(server: ZodServer, { app, engine, audit }: RouteDeps
     },
   );
 
+  server.get(
+    '/api/dead-letters/:seq/payload',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        summary: 'The decrypted contents of one dead letter (personal data: each view is audited)',
+        params: z.object({ seq: z.coerce.number().int().positive() }),
+        response: {
+          200: z.object({ seq: z.number(), payload: z.unknown() }),
+          404: z.object({ error: z.string() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { seq } = request.params;
+      let found: { payload: unknown } | undefined;
+      try {
+        found = await app.queue.readDeadLetterPayload(seq);
+      } catch (error) {
+        // A view that failed (a destroyed key, an altered row) is on record too.
+        await audit(request, { action: 'dlq.view-payload', target: String(seq), result: 'failed' });
+        throw error;
+      }
+      await audit(request, { action: 'dlq.view-payload', target: String(seq), result: found ? 'ok' : 'failed' });
+      if (!found) return reply.code(404).send({ error: 'no such dead letter' });
+      return { seq, payload: found.payload };
+    },
+  );
+
   for (const action of ['replay', 'purge'] as const) {
     server.post(
       `/api/dead-letters/${action}`,
