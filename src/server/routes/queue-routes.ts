@@ -135,7 +135,11 @@ export function queueRoutes(server: ZodServer, { app, engine, audit }: RouteDeps
         await audit(request, { action: 'dlq.view-payload', target: String(seq), result: 'failed' });
         throw error;
       }
-      await audit(request, { action: 'dlq.view-payload', target: String(seq), result: found ? 'ok' : 'failed' });
+      await audit(request, {
+        action: 'dlq.view-payload',
+        target: String(seq),
+        result: found ? 'ok' : 'failed',
+      });
       if (!found) return reply.code(404).send({ error: 'no such dead letter' });
       return { seq, payload: found.payload };
     },
