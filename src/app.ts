@@ -1,3 +1,7 @@
+import { AdminStore } from './admin/admin-store.js';
+import { LoginThrottle } from './admin/login-throttle.js';
+import { SessionStore } from './admin/session-store.js';
+import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
@@ -7,7 +11,7 @@ import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
-import type { SecurityEvent } from './queue/security-event-log.js';
+import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { migrate } from './store/migrate.js';
@@ -36,6 +40,8 @@ export interface AppOptions {
 
 export interface App {
   config: KoppelConfig;
+  /** The environment the app was built from (the master key variable, for doctor in the server). */
+  env: NodeJS.ProcessEnv;
   clock: Clock;
   random: Random;
   /** Made on first use, so a command that logs nothing opens no log file. */
@@ -47,6 +53,14 @@ export interface App {
   definitions: DefinitionStore;
   engine: SyncEngine;
   retention: RetentionJob;
+  /** Administrator accounts (at most server.maxAdmins with role admin), their sessions and lockout. */
+  admins: AdminStore;
+  sessions: SessionStore;
+  loginThrottle: LoginThrottle;
+  /** The append-only, hash-chained audit log of administrative actions. */
+  audit: AuditLog;
+  /** Security events for the incident register (failed logins, refused addresses, ...). */
+  securityEvents: SecurityEventLog;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -85,6 +99,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
     });
+    const audit = new AuditLog(store, clock, () => logger.get());
     const engine = new SyncEngine({
       store,
       queue,
@@ -100,6 +115,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     });
     return {
       config,
+      env: options.env ?? process.env,
       clock,
       random,
       get log() {
@@ -111,7 +127,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       tenants,
       definitions,
       engine,
-      retention: new RetentionJob({ store, queue, config, clock }),
+      retention: new RetentionJob({ store, queue, config, clock, audit }),
+      admins: new AdminStore(store, keys, clock, config.server.maxAdmins),
+      sessions: new SessionStore(store, clock),
+      loginThrottle: new LoginThrottle(store, clock),
+      audit,
+      securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       close: async () => {

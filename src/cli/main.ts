@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors.js';
+import { adminCommand } from './commands/admin.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -9,9 +11,11 @@ import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
 import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
+import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
 import { type CliIo, processIo } from './context.js';
+import { processSecretInput, type SecretInput } from './secret-input.js';
 
 const HELP_FOOTER = `
 Configuration: none is needed for the embedded default (SQLite and a key file in ./.koppel).
@@ -23,7 +27,9 @@ Configuration: none is needed for the embedded default (SQLite and a key file in
 Examples:
   koppel demo                   try it: local emulators, 10,000 synthetic contacts, two-way sync
   koppel tenant add acme --name "Acme BV"   then: koppel tenant set / test-connection / mapping
-  koppel run                    sync every configured tenant (alias: start)
+  koppel run                    sync every configured tenant, with the admin server (alias: start)
+  koppel admin add alice --accept-confidentiality   the first administrator (password on stdin)
+  koppel server                 the admin server alone: https://127.0.0.1:8443
   koppel doctor                 check the security baseline (exits non-zero on a failure)
   koppel queue stats            what is waiting, in flight and dead-lettered
   koppel dlq list               dead letters with their reasons (never their contents)
@@ -36,7 +42,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function buildProgram(io: CliIo = processIo): Command {
+export function buildProgram(io: CliIo = processIo, input: SecretInput = processSecretInput): Command {
   const program = new Command('koppel')
     .description(
       'Two-way contact sync between Dynamics 365 (Dataverse) and Spotler Mail+, with GDPR processor duties built in.',
@@ -48,6 +54,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .exitOverride();
   demoCommand(program, io);
   startCommand(program, io);
+  serverCommand(program, io);
   migrateCommand(program, io);
   queueCommand(program, io);
   dlqCommand(program, io);
@@ -57,6 +64,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   retentionCommand(program, io);
   doctorCommand(program, io);
   registerCommand(program, io);
+  adminCommand(program, io, input);
+  auditCommand(program, io);
   return program;
 }
 

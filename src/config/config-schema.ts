@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { resolvePostgresTls, SSL_MODES } from './postgres-tls.js';
 
@@ -198,6 +199,81 @@ const status = z
     }
   });
 
+/** An IPv4 or IPv6 address with an optional /prefix, e.g. 127.0.0.1, 10.0.0.0/8, ::1/128. */
+const cidr = z
+  .string()
+  .refine((value) => isCidr(value), 'must be an IP address or CIDR block, e.g. 127.0.0.1/32 or 10.0.0.0/8');
+
+function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The admin server (`koppel server`, and inside `koppel run`): HTTPS, accounts with two factors, an
+ * IP allowlist. It also serves what the status API served, under /api/.
+ */
+const server = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().min(1, 'must name an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+    /** 0 picks any free port. */
+    port: z.number().int().min(0).max(65_535, 'must be a port number from 0 to 65535').default(8443),
+    tls: z
+      .strictObject({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+      .default({}),
+    /** Client addresses allowed to reach any route; everything else gets 403. Default: loopback only. */
+    allow: z
+      .array(cidr)
+      .min(1, 'must list at least one address or CIDR block')
+      .default(['127.0.0.0/8', '::1/128']),
+    /**
+     * Addresses of reverse proxies whose X-Forwarded-For is believed (the client address is then taken
+     * from it). Empty, the default: the header is ignored and the connection's address counts.
+     */
+    trustProxy: z.array(cidr).default([]),
+    /** At most 2 administrators (the processing agreement); 1 is allowed, more never. */
+    maxAdmins: z
+      .number()
+      .int()
+      .min(1, 'must be 1 or 2')
+      .max(2, 'must be at most 2: the processing agreement allows at most two administrators')
+      .default(2),
+    /** Days an audit entry is kept, as the Art. 30(2) register states; default one year. */
+    auditRetentionDays: z
+      .number()
+      .int()
+      .min(30, 'must be at least 30')
+      .max(3650, 'must be at most 3650')
+      .default(365),
+  })
+  .superRefine((value, ctx) => {
+    const { certFile, keyFile } = value.tls;
+    if (certFile && !keyFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', 'keyFile'],
+        message: 'must be set with server.tls.certFile',
+      });
+    if (keyFile && !certFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', 'certFile'],
+        message: 'must be set with server.tls.keyFile',
+      });
+    if (!certFile && !LOOPBACK_HOST.test(value.host))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message: `${value.host} is not a loopback address: listening beyond this machine requires a provided certificate (server.tls.certFile and server.tls.keyFile); the self-signed one is for 127.0.0.1, ::1 and localhost only`,
+      });
+  });
+
 /** ISO 3166-1 alpha-2 codes of the EU and EEA member states: no transfer safeguard is needed there. */
 export const EEA_COUNTRIES = new Set(
   'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK'.split(' '),
@@ -300,6 +376,7 @@ export const configSchema = z.strictObject({
   sync: sync.default(sync.parse({})),
   backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
+  server: server.default(server.parse({})),
   processor: processor.default(processor.parse({})),
 });
 
@@ -307,5 +384,6 @@ export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
 export type StatusConfig = KoppelConfig['status'];
+export type ServerConfig = KoppelConfig['server'];
 export type BackupsConfig = KoppelConfig['backups'];
 export type ProcessorConfig = KoppelConfig['processor'];

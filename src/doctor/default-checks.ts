@@ -1,3 +1,4 @@
+import { adminAccounts, adminAllowlist } from './checks/admin-checks.js';
 import {
   databaseFilePermissions,
   dataDirPermissions,
@@ -14,7 +15,7 @@ import {
 } from './checks/key-checks.js';
 import { queueOldestMessage } from './checks/queue-checks.js';
 import { retentionOverdue, retentionRan, retentionSettings } from './checks/retention-checks.js';
-import { statusTls } from './checks/status-tls-checks.js';
+import { serverTls, statusTls } from './checks/status-tls-checks.js';
 import { postgresTls, sqlitePragmas, storeReady } from './checks/store-checks.js';
 import type { DoctorCheck } from './doctor-check.js';
 
@@ -43,5 +44,8 @@ export function defaultChecks(): DoctorCheck[] {
     queueOldestMessage,
     logDestination,
     statusTls,
+    serverTls,
+    adminAccounts,
+    adminAllowlist,
   ];
 }

@@ -127,6 +127,11 @@ export interface Queue {
   ): Promise<SettleResult[]>;
   listDeadLetters(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
   getDeadLetter(seq: number): Promise<DeadLetter | undefined>;
+  /**
+   * The decrypted payload of one dead letter, for an administrator diagnosing it (the admin API audits
+   * each view). Undefined when there is no such dead letter; KeyDestroyedError after offboarding.
+   */
+  readDeadLetterPayload(seq: number): Promise<{ payload: unknown } | undefined>;
   /** Puts dead letters back at the end of their queue with a fresh delivery count. Returns how many. */
   replayDeadLetters(seqs: readonly number[]): Promise<number>;
   purgeDeadLetters(seqs: readonly number[] | 'all'): Promise<number>;

@@ -62,6 +62,16 @@ export class SqlQueue extends DeadLetterStore implements Queue {
     this.#events = new SecurityEventLog(deps.store.db, deps.clock, deps.onSecurityEvent);
   }
 
+  async readDeadLetterPayload(seq: number): Promise<{ payload: unknown } | undefined> {
+    const row = await this.store.db
+      .selectFrom('queue_messages')
+      .select(['tenant_id', 'queue', 'message_id', 'key_version', 'payload'])
+      .where('seq', '=', seq)
+      .where('state', '=', 1)
+      .executeTakeFirst();
+    return row && { payload: await this.#codec.open(row) };
+  }
+
   async enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
     try {
       return await this.#enqueue(items);

@@ -10,6 +10,7 @@ export type RetentionClassId =
   | 'duplicate-detection'
   | 'log-files'
   | 'security-events'
+  | 'audit-log'
   | 'terminated-tenants';
 
 /** What is held now in one class of stored data, and when the oldest of it is due for deletion. */
@@ -69,6 +70,10 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
   const dedupDue = num(dedup.due);
   const logs = listLogFiles(logDir(config));
   const oldestLog = logs[0];
+  const audit = await db
+    .selectFrom('audit_log')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('at').as('oldest')])
+    .executeTakeFirstOrThrow();
   return [
     {
       id: 'queue-payloads',
@@ -118,6 +123,14 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
       oldestAt: num(events.oldest),
       dueAt: null,
       purgedByJob: false,
+    },
+    {
+      id: 'audit-log',
+      policy: `administrative actions, deleted ${config.server.auditRetentionDays} days after they happened (server.auditRetentionDays); the chain stays verifiable`,
+      items: Number(audit.n),
+      oldestAt: num(audit.oldest),
+      dueAt: audit.oldest == null ? null : Number(audit.oldest) + config.server.auditRetentionDays * DAY_MS,
+      purgedByJob: true,
     },
   ];
 }

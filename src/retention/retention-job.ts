@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { coerceError } from '../errors.js';
@@ -15,6 +16,7 @@ export interface RetentionJobDeps {
   store: Store;
   queue: Queue;
   config: KoppelConfig;
+  audit: AuditLog;
   clock?: Clock;
 }
 
@@ -62,6 +64,12 @@ export class RetentionJob {
         purge: async () => ({
           'terminated-tenants': (await deleteDueTenants({ store: deps.store, clock: this.#clock, config }))
             .length,
+        }),
+      },
+      {
+        classes: ['audit-log'],
+        purge: async (now) => ({
+          'audit-log': await deps.audit.purge(now - config.server.auditRetentionDays * 86_400_000),
         }),
       },
       {

@@ -15,6 +15,11 @@ export interface Database {
   sync_identities: SyncIdentitiesTable;
   sync_mailplus_index: SyncMailplusIndexTable;
   deletion_certificates: DeletionCertificatesTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_login_failures: AdminLoginFailuresTable;
+  audit_log: AuditLogTable;
+  audit_anchor: AuditAnchorTable;
 }
 
 export interface TenantsTable {
@@ -146,4 +151,60 @@ export interface DeletionCertificatesTable {
   issued_at: number;
   certificate: string;
   sha256: string;
+}
+
+/** Migration 0012: administrators (at most two with role admin) and the DPO. */
+export interface AdminsTable {
+  username: string;
+  role: 'admin' | 'dpo';
+  /** scrypt$N$r$p$salt$hash (base64): the parameters travel with the hash. */
+  password_hash: string;
+  /** The TOTP secret, sealed with the key ring's admin key. */
+  totp_secret: Uint8Array;
+  totp_key_version: number;
+  /** The last accepted TOTP time step: a code of that step or earlier is refused. */
+  totp_last_step: ColumnType<number, number | undefined, number>;
+  /** JSON array of SHA-256 hashes of the recovery codes not yet used. */
+  recovery_hashes: string;
+  confidentiality_version: string;
+  confidentiality_accepted_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionsTable {
+  token_hash: string;
+  username: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  address: string;
+}
+
+export interface AdminLoginFailuresTable {
+  id: Generated<number>;
+  username_hash: string;
+  address: string;
+  occurred_at: number;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor: string;
+  address: string;
+  action: string;
+  target: string | null;
+  result: string;
+  /** JSON object of ids, counts and field names; never personal data or secrets. */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditAnchorTable {
+  id: number;
+  seq: number;
+  hash: string;
+  purged_at: number;
 }

@@ -227,6 +227,8 @@ export function queueContract(backend: Backend, skip: string | false = false): v
       assert.equal(dead!.reason, 'permanent');
       assert.equal(dead!.description, 'emailaddress1: not a valid e-mail address');
       assert.equal((await queue.stats())[0]!.dead, 1);
+      assert.deepEqual(await queue.readDeadLetterPayload(m!.seq), { payload: { n: 1 } });
+      assert.equal(await queue.readDeadLetterPayload(m!.seq + 1000), undefined, 'no such dead letter');
     });
 
     it('replays dead letters to the back of their key with a fresh delivery count', async () => {

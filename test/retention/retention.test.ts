@@ -27,6 +27,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           store: t.app.store,
           queue: t.app.queue,
           config: t.app.config,
+          audit: t.app.audit,
           clock: t.clock,
         });
         const start = t.clock.now();
@@ -55,6 +56,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'queue-payloads': 0,
           'log-files': 0,
           'terminated-tenants': 0,
+          'audit-log': 0,
         });
 
         t.clock.set(start + 14 * DAY);
@@ -65,6 +67,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'queue-payloads': 0,
           'log-files': 1,
           'terminated-tenants': 0,
+          'audit-log': 0,
         });
         assert.deepEqual(due.errors, {});
         assert.deepEqual(
@@ -92,6 +95,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           store: t.app.store,
           queue: t.app.queue,
           config: t.app.config,
+          audit: t.app.audit,
           clock: t.clock,
         });
         // A file where the log folder should be: listing it fails.

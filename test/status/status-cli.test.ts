@@ -31,12 +31,12 @@ function startUntil(env: NodeJS.ProcessEnv, until: RegExp) {
   return { child, ready, closed, output: () => stdout };
 }
 
-describe('koppel start and demo run the status API', () => {
+describe('koppel start runs the admin server (one listener), demo its status API', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'koppel-status-cli-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ status: { port: 0 } }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ server: { port: 0 }, status: { port: 0 } }));
     env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: '', KOPPEL_CONFIG: join(dir, 'config.json') };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,18 +45,19 @@ describe('koppel start and demo run the status API', () => {
     const run = startUntil(env, /koppel is running/);
     try {
       const out = await run.ready;
-      const url = /status API: +(https:\/\/127\.0\.0\.1:\d+)\/status/.exec(out)?.[1];
+      const url = /admin server: +(https:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       assert.ok(url, out);
       assert.match(
         out,
         /self-signed certificate: pin SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2} or trust .*status\.crt/,
       );
       const cert = readFileSync(join(dir, 'tls/status.crt'), 'utf8');
-      assert.deepEqual((await get(`${url}/health`, cert)).json(), { ok: true, version: '0.1.0' });
+      assert.deepEqual((await get(`${url}/healthz`, cert)).json(), { ok: true });
+      assert.equal((await get(`${url}/api/status`, cert)).status, 401, 'the status needs a session now');
       run.child.kill('SIGTERM');
       assert.equal(await run.closed, 0);
       assert.match(run.output(), /koppel stopped/);
-      await assert.rejects(get(`${url}/health`, cert), 'the listener is closed');
+      await assert.rejects(get(`${url}/healthz`, cert), 'the listener is closed');
     } finally {
       run.child.kill('SIGKILL');
     }
@@ -66,13 +67,13 @@ describe('koppel start and demo run the status API', () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
-    writeFileSync(join(dir, 'taken.json'), JSON.stringify({ status: { port } }));
+    writeFileSync(join(dir, 'taken.json'), JSON.stringify({ server: { port } }));
     const run = startUntil({ ...env, KOPPEL_CONFIG: join(dir, 'taken.json') }, /koppel is running/);
     try {
       const out = await run.ready;
       assert.match(
         out,
-        new RegExp(`status API: +not started: status\\.port: ${port} on 127\\.0\\.0\\.1 is already in use`),
+        new RegExp(`admin server: +not started: server\\.port: ${port} on 127\\.0\\.0\\.1 is already in use`),
       );
       run.child.kill('SIGTERM');
       assert.equal(await run.closed, 0);
@@ -85,14 +86,14 @@ describe('koppel start and demo run the status API', () => {
   it('start --once does not open the listener', async () => {
     const run = await runCli(['start', '--once'], env);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /status API: +not started with --once/);
+    assert.match(run.stdout, /admin server: +not started with --once/);
   });
 
   it('start refuses a self-signed certificate beyond loopback, naming the field', async () => {
-    writeFileSync(join(dir, 'wide.json'), JSON.stringify({ status: { host: '0.0.0.0' } }));
+    writeFileSync(join(dir, 'wide.json'), JSON.stringify({ server: { host: '0.0.0.0' } }));
     const run = await runCli(['start', '--once'], { ...env, KOPPEL_CONFIG: join(dir, 'wide.json') });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /status\.host: 0\.0\.0\.0 is not a loopback address.*provided certificate/);
+    assert.match(run.stderr, /server\.host: 0\.0\.0\.0 is not a loopback address.*provided certificate/);
   });
 
   it('demo prints the URL of its status API', async () => {

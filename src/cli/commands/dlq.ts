@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DeadLetter } from '../../queue/queue.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { age, parseIds, positiveInteger, table } from '../format.js';
 
@@ -55,6 +56,13 @@ export function dlqCommand(program: Command, io: CliIo): void {
     .action((id: string) =>
       withApp(globals(), io, async (app) => {
         const letter = await app.queue.getDeadLetter(parseIds([id])[0]!);
+        // Its description may quote what a remote system echoed back: reading it is audited.
+        await app.audit.append({
+          ...cliActor(),
+          action: 'dlq.view',
+          target: id,
+          result: letter ? 'ok' : 'failed',
+        });
         if (!letter) throw new Error(`no dead letter with id ${id}`);
         for (const line of describe(letter)) io.out(line);
       }),
@@ -70,7 +78,15 @@ export function dlqCommand(program: Command, io: CliIo): void {
           ? (await app.queue.listDeadLetters({ limit: 1_000_000 })).map((d) => d.seq)
           : parseIds(ids);
         if (seqs.length === 0) throw new Error('name the ids to replay, or pass --all');
-        io.out(`replayed ${await app.queue.replayDeadLetters(seqs)} dead letter(s)`);
+        const count = await app.queue.replayDeadLetters(seqs);
+        await app.audit.append({
+          ...cliActor(),
+          action: 'dlq.replay',
+          target: options.all ? 'all' : seqs.slice(0, 50).join(','),
+          result: 'ok',
+          detail: { count },
+        });
+        io.out(`replayed ${count} dead letter(s)`);
       }),
     );
 
@@ -82,6 +98,13 @@ export function dlqCommand(program: Command, io: CliIo): void {
       withApp(globals(), io, async (app) => {
         if (!options.all && ids.length === 0) throw new Error('name the ids to purge, or pass --all');
         const purged = await app.queue.purgeDeadLetters(options.all ? 'all' : parseIds(ids));
+        await app.audit.append({
+          ...cliActor(),
+          action: 'dlq.purge',
+          target: options.all ? 'all' : ids.slice(0, 50).join(','),
+          result: 'ok',
+          detail: { count: purged },
+        });
         io.out(`purged ${purged} dead letter(s)`);
       }),
     );

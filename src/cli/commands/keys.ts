@@ -12,6 +12,7 @@ import {
 } from '../../keys/key-status.js';
 import { DEFAULT_PREVIOUS_VARIABLE, generateMasterKeyText } from '../../keys/master-key.js';
 import type { Store } from '../../store/open-store.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
 import { age, table } from '../format.js';
 
@@ -49,9 +50,16 @@ export function keysCommand(program: Command, io: CliIo): void {
     .command('rotate-tenant <tenant>')
     .description('a new data key version for one tenant; older versions stay to read what they sealed')
     .action((tenant: string) =>
-      withKeyContext(config(), io.env, async ({ keys: ring, store }) => {
+      withKeyContext(config(), io.env, async ({ keys: ring, store, audit }) => {
         await requireActiveTenant(store, tenant);
         const version = await ring.rotate(tenant);
+        await audit.append({
+          ...cliActor(),
+          action: 'keys.rotate-tenant',
+          target: tenant,
+          result: 'ok',
+          detail: { version },
+        });
         io.out(`tenant ${tenant} now seals new data with data key version ${version}`);
         io.out(
           'older versions stay, wrapped, to read messages and settings sealed before; running processes switch within 5 minutes',
@@ -84,9 +92,16 @@ async function rotate(
     io.out(`new master key in ${file.path} (id ${file.newId})`);
     io.out(`the old key (id ${file.oldId}) is kept as ${file.retiredPath}`);
   }
-  await withKeyContext(settings, io.env, async ({ store, masters, clock }) => {
+  await withKeyContext(settings, io.env, async ({ store, masters, clock, audit }) => {
     const result = await rewrapTenantKeys(store, masters.keys, clock);
     const id = masters.keys.current.id;
+    await audit.append({
+      ...cliActor(),
+      action: 'keys.rotate',
+      target: id,
+      result: result.remaining > 0 ? 'failed' : 'ok',
+      detail: { rewrapped: result.rewrapped, remaining: result.remaining, generated: Boolean(file) },
+    });
     io.out(
       `re-wrapped ${result.rewrapped} tenant key(s) with master key ${id} (${result.alreadyCurrent} already were)`,
     );

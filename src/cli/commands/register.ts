@@ -9,6 +9,7 @@ import {
   type Format,
 } from '../../register/export-register.js';
 import { LANGUAGES, type Language } from '../../register/texts.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 
 interface ExportFlags {
@@ -43,6 +44,13 @@ export function registerCommand(program: Command, io: CliIo): void {
           format: flags.format,
           lang: flags.lang,
           document: flags.document,
+        });
+        await app.audit.append({
+          ...cliActor(),
+          action: 'register.export',
+          target: flags.tenant ?? 'all',
+          result: 'ok',
+          detail: { format: flags.format, lang: flags.lang, document: flags.document },
         });
         if (!flags.out) return io.out(text.trimEnd());
         writeFileSync(flags.out, text, { mode: 0o640 });

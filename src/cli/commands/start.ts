@@ -2,15 +2,10 @@ import type { Command } from 'commander';
 import { type App, createApp } from '../../app.js';
 import { every } from '../../clock.js';
 import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
-import {
-  StatusPortInUseError,
-  type StatusServer,
-  type StatusServerOptions,
-  startStatusServer,
-} from '../../status/status-server.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
+import { openAdminServer } from './server.js';
 
 export function startCommand(program: Command, io: CliIo): void {
   program
@@ -25,7 +20,8 @@ export function startCommand(program: Command, io: CliIo): void {
       const app = await createApp(config, { env: io.env });
       const { engine, log } = app;
       const tenants = await syncableTenants(app.tenants, log);
-      const status = await openStatus({ app, engine, config, log, clock: app.clock }, options.once ?? false);
+      // One listener: the admin server also answers what the status API did (/healthz, /readyz, /api/status).
+      const status = await openAdminServer({ app, engine }, options.once ?? false);
       io.out('koppel is starting');
       io.out(`  store:       ${app.store.dialect} at ${app.store.location}`);
       io.out(
@@ -89,31 +85,4 @@ async function retentionRound(app: App): Promise<void> {
     { event: 'retention', purged, errors, liveMessages: live, deadLetters: dead },
     'retention round done',
   );
-}
-
-/** The status API, unless switched off or --once; a taken port is printed and logged, not fatal. */
-async function openStatus(
-  deps: StatusServerOptions,
-  once: boolean,
-): Promise<{ server?: StatusServer; lines: string[] }> {
-  const line = (text: string) => `  status API:  ${text}`;
-  if (!deps.config.status.enabled) return { lines: [line('off (status.enabled is false)')] };
-  // A single round has nothing to report on while it runs.
-  if (once) return { lines: [line('not started with --once')] };
-  try {
-    const server = await startStatusServer(deps);
-    const { selfSigned, fingerprint, certFile } = server.certificate;
-    const trust = selfSigned
-      ? `self-signed certificate: pin SHA-256 ${fingerprint} or trust ${certFile}`
-      : `certificate ${certFile}`;
-    return {
-      server,
-      lines: [line(`${server.url}/status (read-only, HTTPS; docs/status-api.md)`), `               ${trust}`],
-    };
-  } catch (error) {
-    // A second worker on this machine finds the port taken: that must not stop its sync.
-    if (!(error instanceof StatusPortInUseError)) throw error;
-    deps.log.error({ event: 'status.port-in-use', port: deps.config.status.port }, error.issues[0]);
-    return { lines: [line(`not started: ${error.issues[0]}`)] };
-  }
 }

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { OrgThrottleRegistry } from '../../connectors/dynamics/org-throttle.js';
 import { ConfigError } from '../../errors.js';
-import {
-  assertDefinitionMatchesSystems,
-  categoriesInUse,
-  parseSyncDefinition,
-} from '../../sync/mapping/index.js';
-import { dataverseClientFor, mailplusClientFor } from '../../tenants/connect.js';
-import type { TenantSettings } from '../../tenants/tenant-settings.js';
+import { categoriesInUse, parseSyncDefinition } from '../../sync/mapping/index.js';
+import { checkAgainstSystems } from '../../tenants/check-mapping.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 
 export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
@@ -42,31 +37,16 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
         const def = parseSyncDefinition(input);
         if (options.check) await checkAgainstSystems(await app.tenants.settings(id), def);
         await app.definitions.save(id, input);
+        await app.audit.append({
+          ...cliActor(),
+          action: 'mapping.set',
+          target: id,
+          result: 'ok',
+          detail: { fields: def.fields.length, permissions: def.permissions.length },
+        });
         io.out(
           `stored the sync definition of tenant ${id}: ${def.fields.length} fields, ${def.permissions.length} permission(s)`,
         );
       }),
     );
-}
-
-/** Asks Mail+ for the account's properties and Dataverse for one contact's columns. */
-async function checkAgainstSystems(
-  settings: TenantSettings,
-  def: ReturnType<typeof parseSyncDefinition>,
-): Promise<void> {
-  const mailplus = mailplusClientFor(settings.mailplus, { throttles: new OrgThrottleRegistry() });
-  const dataverse = dataverseClientFor(settings.dataverse, { throttles: new OrgThrottleRegistry() });
-  try {
-    const mailplusProperties = await mailplus.listProperties();
-    // Without $select Dataverse returns every column of the row, which names the table's columns.
-    let dataverseColumns: string[] = [];
-    for await (const page of dataverse.contacts({ select: [], pageSize: 1 })) {
-      dataverseColumns = Object.keys(page[0] ?? {}).filter((k) => !k.includes('@'));
-      break;
-    }
-    assertDefinitionMatchesSystems(def, { mailplusProperties, dataverseColumns });
-  } finally {
-    await mailplus.close();
-    await dataverse.close();
-  }
 }

@@ -9,6 +9,7 @@ import {
   MAX_DELETE_AFTER_DAYS,
   terminateTenant,
 } from '../../tenants/offboarding.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 
 export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
@@ -44,6 +45,17 @@ export function tenantTerminateCommand(tenant: Command, globals: () => GlobalOpt
           ? () => rotateAndShredMasterKey(app.store, app.config, io.env, clock)
           : undefined;
         const result = await terminateTenant({ ...app, clock }, id, days, { rotateMasterKey });
+        await app.audit.append({
+          ...cliActor(),
+          action: 'tenant.terminate',
+          target: id,
+          result: 'ok',
+          detail: {
+            deleteAfterDays: days,
+            rotateMasterKey: Boolean(options.rotateMasterKey),
+            deleted: Boolean(result.issued),
+          },
+        });
         io.out(
           `tenant ${id} ${result.resumed ? 'termination finished' : 'terminated'}; its keys are destroyed`,
         );

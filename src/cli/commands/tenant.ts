@@ -5,6 +5,7 @@ import {
   SETTING_FIELDS,
   type TenantSettings,
 } from '../../tenants/tenant-settings.js';
+import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
 import { tenantMappingCommand } from './tenant-mapping.js';
@@ -25,6 +26,7 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
       withApp(globals(), io, async (app) => {
         await app.tenants.add(id, options.name);
         await app.keys.current(id);
+        await app.audit.append({ ...cliActor(), action: 'tenant.add', target: id, result: 'ok' });
         io.out(
           `added tenant ${id}; next: koppel tenant set ${id} dataverse.baseUrl=... (see koppel tenant set --help)`,
         );
@@ -81,6 +83,14 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
           changes[field] = parseSettingValue(field, await resolveValue(field, raw, io, readStdin));
         }
         await app.tenants.updateSettings(id, changes);
+        // Field names only, never the values.
+        await app.audit.append({
+          ...cliActor(),
+          action: 'tenant.set',
+          target: id,
+          result: 'ok',
+          detail: { fields: Object.keys(changes) },
+        });
         io.out(`updated ${Object.keys(changes).join(', ')} of tenant ${id}`);
       }),
     );
