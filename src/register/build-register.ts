@@ -80,6 +80,7 @@ export async function buildRegister(app: App, options: BuildOptions = {}): Promi
     retention: {
       deadLetterDays: app.config.queue.deadLetterRetentionDays,
       logDays: app.config.log.retentionDays,
+      auditDays: app.config.server.auditRetentionDays,
       logToStdout: app.config.log.stdout,
       duplicateWindowSeconds: app.config.queue.duplicateWindowSeconds,
       offboardingMaxDays: MAX_DELETE_AFTER_DAYS,

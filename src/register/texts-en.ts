@@ -125,6 +125,8 @@ export const en: Texts = {
       `Changes that still fail after every attempt (dead letters): kept ${days} days for diagnosis, then deleted.`,
     duplicates: (seconds) => `Message ids for duplicate detection (no personal data): ${seconds} seconds.`,
     logs: (days) => `Application log files: deleted after ${days} days.`,
+    audit: (days) =>
+      `Audit log of administrative actions (who, when, from where, what; no personal data): kept ${days} days, hash-chained so changes show.`,
     logStdout:
       'Logs also go to standard output; whoever collects it must keep it no longer than the log files.',
     offboarding: (days) =>

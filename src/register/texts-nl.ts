@@ -133,6 +133,8 @@ export const nl: Texts = {
     duplicates: (seconds) =>
       `Bericht-id’s voor het herkennen van dubbele berichten (geen persoonsgegevens): ${seconds} seconden.`,
     logs: (days) => `Logbestanden van de applicatie: verwijderd na ${days} dagen.`,
+    audit: (days) =>
+      `Auditlog van beheerhandelingen (wie, wanneer, vanaf waar, wat; geen persoonsgegevens): ${days} dagen bewaard, met een hashketen zodat wijzigingen opvallen.`,
     logStdout:
       'Logs gaan ook naar standaarduitvoer; wie die verzamelt, moet ze niet langer bewaren dan de logbestanden.',
     offboarding: (days) =>

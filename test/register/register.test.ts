@@ -171,13 +171,18 @@ describe('processing register', () => {
   });
 
   it('follows the retention settings: a shorter dead-letter period changes the text and the hash', async () => {
-    const x = await twoTenants({ queue: { deadLetterRetentionDays: 7 }, log: { retentionDays: 10 } });
+    const x = await twoTenants({
+      queue: { deadLetterRetentionDays: 7 },
+      log: { retentionDays: 10 },
+      server: { auditRetentionDays: 400 },
+    });
     try {
       const r = await buildRegister(x.app);
       assert.equal(r.retention.deadLetterDays, 7);
       const md = exportRegister(r, { format: 'md', lang: 'en' });
       assert.match(md, /\(dead letters\): kept 7 days for diagnosis/);
       assert.match(md, /Application log files: deleted after 10 days\./);
+      assert.match(md, /Audit log of administrative actions .*: kept 400 days, hash-chained/);
       assert.doesNotMatch(md, /kept 14 days/);
       assert.match(exportRegister(r, { format: 'md', lang: 'nl' }), /\(dead letters\): 7 dagen bewaard/);
       assert.notEqual(r.configHash, register.configHash);
