@@ -203,12 +203,13 @@ describe('processing register', () => {
     await t.app.store.db.deleteFrom('sync_definitions').where('tenant_id', '=', 'globex').execute();
   });
 
-  it('states the security measures the code takes, with the admin console as planned', () => {
+  it('states the security measures the code takes, the admin access included', () => {
     const byId = new Map(register.security.map((m) => [m.id, m]));
     assert.equal(byId.get('encryption-at-rest')?.facts.algorithm, 'AES-256-GCM');
     assert.equal(byId.get('master-key')?.facts.source, 'env');
     assert.equal(byId.get('tls-store')?.facts.mode, 'local-file');
-    assert.equal(byId.get('admin-access')?.status, 'planned');
+    assert.equal(byId.get('admin-access')?.status, 'in-place');
+    assert.equal(byId.get('admin-access')?.facts.maxAdmins, 2);
     assert.equal(byId.get('tenant-keys')?.facts.tenants, 1);
     const md = exportRegister(register, { format: 'md', lang: 'en' });
     assert.match(md, /encrypted with AES-256-GCM/);
