@@ -1,3 +1,4 @@
+import { ADMIN_KEY_ID } from '../admin/admin-store.js';
 import type { App } from '../app.js';
 import { EEA_COUNTRIES, LOOPBACK_HOST } from '../config/config-schema.js';
 import { KEY_MAX_AGE_DAYS, readKeyStatus } from '../keys/key-status.js';
@@ -80,6 +81,7 @@ export async function buildRegister(app: App, options: BuildOptions = {}): Promi
     retention: {
       deadLetterDays: app.config.queue.deadLetterRetentionDays,
       logDays: app.config.log.retentionDays,
+      auditDays: app.config.server.auditRetentionDays,
       logToStdout: app.config.log.stdout,
       duplicateWindowSeconds: app.config.queue.duplicateWindowSeconds,
       offboardingMaxDays: MAX_DELETE_AFTER_DAYS,
@@ -187,7 +189,9 @@ const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 async function securityMeasures(app: App): Promise<SecurityMeasure[]> {
   const { config } = app;
   const keys = await readKeyStatus(app.store.db, app.keys.masterKeys);
-  const live = keys.tenants.filter((t) => !t.destroyed);
+  // The administrators' key (ADMIN_KEY_ID) is no controller's.
+  const live = keys.tenants.filter((t) => !t.destroyed && t.tenantId !== ADMIN_KEY_ID);
+  const admins = await app.admins.list();
   const oldestTenantKey = live.length > 0 ? Math.min(...live.map((t) => t.createdAt)) : null;
   const store = config.store;
   const storeTls =
@@ -219,6 +223,10 @@ async function securityMeasures(app: App): Promise<SecurityMeasure[]> {
     measure('pii-free-logs', { logDays: config.log.retentionDays }),
     measure('crypto-shredding', { maxDays: MAX_DELETE_AFTER_DAYS }),
     measure('doctor'),
-    measure('admin-access', {}, 'planned'),
+    measure('admin-access', {
+      maxAdmins: config.server.maxAdmins,
+      admins: admins.filter((a) => a.role === 'admin').length,
+      allow: config.server.allow.join(', '),
+    }),
   ];
 }

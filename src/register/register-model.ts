@@ -85,6 +85,8 @@ export interface TransferEntry {
 export interface RetentionFacts {
   deadLetterDays: number;
   logDays: number;
+  /** Days audit entries of administrative actions are kept (server.auditRetentionDays). */
+  auditDays: number;
   /** Logs also go to standard output, whose keeping is outside koppel's control. */
   logToStdout: boolean;
   duplicateWindowSeconds: number;

@@ -104,6 +104,7 @@ export function retentionItems(t: Texts, r: ProcessingRegister): Block {
     t.retention.duplicates(x.duplicateWindowSeconds),
     t.retention.logs(x.logDays),
     ...(x.logToStdout ? [t.retention.logStdout] : []),
+    t.retention.audit(x.auditDays),
     t.retention.hashes,
     t.retention.offboarding(x.offboardingMaxDays),
   ];

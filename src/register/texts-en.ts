@@ -116,8 +116,8 @@ export const en: Texts = {
       `When a contract ends, the controller’s keys are destroyed at once and its remaining rows deleted within ${f.maxDays} days, with a deletion certificate.`,
     doctor: () =>
       'koppel doctor checks the baseline (file permissions, key strength and age, TLS, retention) and can run from monitoring.',
-    'admin-access': () =>
-      'Administrator login with two-factor authentication, at most two administrators and an IP allowlist: planned with the admin console; until then koppel is administered through its command line on the server, so access follows the server’s own login.',
+    'admin-access': (f) =>
+      `Administrators sign in over HTTPS with a password and a second factor (TOTP); at most ${f.maxAdmins} administrators (now ${f.admins}), each with a signed confidentiality statement; only from ${f.allow}; every administrative action is kept in a tamper-evident audit log.`,
   },
   retention: {
     payloads: 'Queued changes: deleted at once on successful delivery.',
@@ -125,6 +125,8 @@ export const en: Texts = {
       `Changes that still fail after every attempt (dead letters): kept ${days} days for diagnosis, then deleted.`,
     duplicates: (seconds) => `Message ids for duplicate detection (no personal data): ${seconds} seconds.`,
     logs: (days) => `Application log files: deleted after ${days} days.`,
+    audit: (days) =>
+      `Audit log of administrative actions (who, when, from where, what; no personal data): kept ${days} days, hash-chained so changes show.`,
     logStdout:
       'Logs also go to standard output; whoever collects it must keep it no longer than the log files.',
     offboarding: (days) =>

@@ -123,8 +123,8 @@ export const nl: Texts = {
       `Bij het einde van een overeenkomst worden de sleutels van de verwerkingsverantwoordelijke direct vernietigd en de resterende rijen binnen ${f.maxDays} dagen verwijderd, met een verwijderingsverklaring.`,
     doctor: () =>
       'koppel doctor controleert de basisbeveiliging (bestandsrechten, sterkte en leeftijd van sleutels, TLS, bewaartermijnen) en kan vanuit monitoring draaien.',
-    'admin-access': () =>
-      'Inloggen voor beheerders met tweefactorauthenticatie, hooguit twee beheerders en een IP-allowlist: gepland met de beheerconsole; tot dan wordt koppel beheerd via de opdrachtregel op de server, dus toegang volgt de eigen login van de server.',
+    'admin-access': (f) =>
+      `Beheerders loggen in over HTTPS met een wachtwoord en een tweede factor (TOTP); hooguit ${f.maxAdmins} beheerders (nu ${f.admins}), elk met een getekende geheimhoudingsverklaring; alleen vanaf ${f.allow}; elke beheerhandeling staat in een auditlog dat wijzigingen zichtbaar maakt.`,
   },
   retention: {
     payloads: 'Wijzigingen in de wachtrij: direct verwijderd na geslaagde aflevering.',
@@ -133,6 +133,8 @@ export const nl: Texts = {
     duplicates: (seconds) =>
       `Bericht-id’s voor het herkennen van dubbele berichten (geen persoonsgegevens): ${seconds} seconden.`,
     logs: (days) => `Logbestanden van de applicatie: verwijderd na ${days} dagen.`,
+    audit: (days) =>
+      `Auditlog van beheerhandelingen (wie, wanneer, vanaf waar, wat; geen persoonsgegevens): ${days} dagen bewaard, met een hashketen zodat wijzigingen opvallen.`,
     logStdout:
       'Logs gaan ook naar standaarduitvoer; wie die verzamelt, moet ze niet langer bewaren dan de logbestanden.',
     offboarding: (days) =>

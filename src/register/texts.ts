@@ -66,6 +66,7 @@ export interface Texts {
     deadLetters: (days: number) => string;
     duplicates: (seconds: number) => string;
     logs: (days: number) => string;
+    audit: (days: number) => string;
     logStdout: string;
     offboarding: (days: number) => string;
     hashes: string;

@@ -90,6 +90,10 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     // Only the named proxies' X-Forwarded-For is believed; by default the header is ignored.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
   });
+  // Before any route: a route without an access rule stops the start instead of being open by mistake.
+  server.addHook('onRoute', (route) => {
+    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} has no access rule`);
+  });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
 
@@ -234,9 +238,6 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     opsRoutes(routes, deps);
-  });
-  server.addHook('onRoute', (route) => {
-    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} has no access rule`);
   });
   return { server, certificate };
 }

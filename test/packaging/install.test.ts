@@ -29,7 +29,7 @@ const nameOf = (path: string, entry: LockEntry) =>
   entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 13);
 const SUPPORTED_NODE = ['20.19.0', '24.0.0'];
 
-/** The few forms of engines.node found in the lock: alternatives of *, >=X, ^X and X.x. */
+/** The few forms of engines.node found in the lock: alternatives of *, >=X, ^X, X.x and X.* (get-caller-file). */
 function accepts(range: string, version: string): boolean {
   const [major, minor, patch] = version.split('.').map(Number) as [number, number, number];
   const atLeast = (v: number[]) => {
@@ -41,12 +41,12 @@ function accepts(range: string, version: string): boolean {
     const numbers = (s: string) =>
       s
         .split('.')
-        .filter((p) => p !== 'x')
+        .filter((p) => p !== 'x' && p !== '*')
         .map(Number);
     if (text === '*') return true;
     if (text.startsWith('>=')) return atLeast(numbers(text.slice(2).trim()));
     if (text.startsWith('^')) return numbers(text.slice(1))[0] === major && atLeast(numbers(text.slice(1)));
-    if (/^\d+(\.x)?$/.test(text)) return numbers(text)[0] === major;
+    if (/^\d+(\.[x*])?$/.test(text)) return numbers(text)[0] === major;
     throw new Error(`engines.node form not understood by this test: "${text}"`);
   });
 }

@@ -171,13 +171,18 @@ describe('processing register', () => {
   });
 
   it('follows the retention settings: a shorter dead-letter period changes the text and the hash', async () => {
-    const x = await twoTenants({ queue: { deadLetterRetentionDays: 7 }, log: { retentionDays: 10 } });
+    const x = await twoTenants({
+      queue: { deadLetterRetentionDays: 7 },
+      log: { retentionDays: 10 },
+      server: { auditRetentionDays: 400 },
+    });
     try {
       const r = await buildRegister(x.app);
       assert.equal(r.retention.deadLetterDays, 7);
       const md = exportRegister(r, { format: 'md', lang: 'en' });
       assert.match(md, /\(dead letters\): kept 7 days for diagnosis/);
       assert.match(md, /Application log files: deleted after 10 days\./);
+      assert.match(md, /Audit log of administrative actions .*: kept 400 days, hash-chained/);
       assert.doesNotMatch(md, /kept 14 days/);
       assert.match(exportRegister(r, { format: 'md', lang: 'nl' }), /\(dead letters\): 7 dagen bewaard/);
       assert.notEqual(r.configHash, register.configHash);
@@ -198,12 +203,13 @@ describe('processing register', () => {
     await t.app.store.db.deleteFrom('sync_definitions').where('tenant_id', '=', 'globex').execute();
   });
 
-  it('states the security measures the code takes, with the admin console as planned', () => {
+  it('states the security measures the code takes, the admin access included', () => {
     const byId = new Map(register.security.map((m) => [m.id, m]));
     assert.equal(byId.get('encryption-at-rest')?.facts.algorithm, 'AES-256-GCM');
     assert.equal(byId.get('master-key')?.facts.source, 'env');
     assert.equal(byId.get('tls-store')?.facts.mode, 'local-file');
-    assert.equal(byId.get('admin-access')?.status, 'planned');
+    assert.equal(byId.get('admin-access')?.status, 'in-place');
+    assert.equal(byId.get('admin-access')?.facts.maxAdmins, 2);
     assert.equal(byId.get('tenant-keys')?.facts.tenants, 1);
     const md = exportRegister(register, { format: 'md', lang: 'en' });
     assert.match(md, /encrypted with AES-256-GCM/);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ADMIN_KEY_ID } from '../../admin/admin-store.js';
 import { systemClock } from '../../clock.js';
 import { withKeyContext } from '../../keys/key-context.js';
 import { rotateKeyFile } from '../../keys/key-file-rotation.js';
@@ -75,6 +76,8 @@ export function keysCommand(program: Command, io: CliIo): void {
 
 /** A key for a tenant that does not exist (a typo) or was offboarded would only be a stray key. */
 async function requireActiveTenant(store: Store, id: string): Promise<void> {
+  // The administrators' TOTP secrets have a data key of their own, rotated like a tenant's.
+  if (id === ADMIN_KEY_ID) return;
   const row = await store.db.selectFrom('tenants').select('status').where('id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`no tenant "${id.slice(0, 80)}" (see \`koppel tenant list\`)`);
   if (row.status === 'terminated')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DUMMY_HASH, verifyPassword } from '../../admin/password.js';
 import type { RouteDeps, ZodServer } from '../admin-server.js';
 import { ADMIN_AND_DPO, PUBLIC } from '../route-access.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from '../session-cookie.js';
@@ -27,7 +28,11 @@ export function sessionRoutes(server: ZodServer, { app, audit }: RouteDeps): voi
       const { username = '', password = '', code = '' } = request.body ?? {};
       const address = request.ip;
       const locked = await app.loginThrottle.locked(username, address);
-      const account = locked ? undefined : await app.admins.authenticate(username, password, code);
+      // A locked login costs the same scrypt as any other, so the time taken does not reveal the lock;
+      // the code is not checked, so a code typed during the lock is not used up.
+      const account = locked
+        ? await verifyPassword(password, DUMMY_HASH).then(() => undefined)
+        : await app.admins.authenticate(username, password, code);
       if (!account) {
         await app.loginThrottle.recordFailure(username, address);
         // Only a real account's name is recorded: what was typed may be a password or an e-mail address.
