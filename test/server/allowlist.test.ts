@@ -45,4 +45,29 @@ describe('admin server allowlist (server.allow)', () => {
       await t.close();
     }
   });
+
+  it('believes X-Forwarded-For only from a proxy named in server.trustProxy', async () => {
+    const behindProxy = async (trustProxy: string[]) => {
+      const t = await createTestApp(
+        'sqlite',
+        { server: { host: '127.0.0.1', port: 0, allow: ['10.0.0.0/8'], trustProxy } },
+        { log: createLogger('silent') },
+      );
+      const server = await startAdminServer({ app: t.app });
+      const proxy = new AdminClient(server.url, server.certificate.cert);
+      try {
+        return {
+          forwarded: (await proxy.send('GET', '/healthz', undefined, { 'x-forwarded-for': '10.1.2.3' }))
+            .status,
+          direct: (await proxy.send('GET', '/healthz')).status,
+        };
+      } finally {
+        await proxy.close();
+        await server.close();
+        await t.close();
+      }
+    };
+    assert.deepEqual(await behindProxy(['127.0.0.1']), { forwarded: 200, direct: 403 });
+    assert.deepEqual(await behindProxy([]), { forwarded: 403, direct: 403 }, 'never trusted by default');
+  });
 });
