@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { BetterSqlite3 as Database } from '../../src/store/sqlite-driver.js';
 import { runCli, TSX } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
 import { AdminClient } from './admin-client.js';
