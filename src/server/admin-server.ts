@@ -23,6 +23,7 @@ import type { AuditInput } from '../audit/audit-log.js';
 import { ConfigError } from '../errors.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
+import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -250,7 +251,13 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     await server.listen({ host, port });
   } catch (error) {
     await server.close();
-    throw listenError(error as NodeJS.ErrnoException, host, port);
+    throw listenError(error as NodeJS.ErrnoException, {
+      section: 'server',
+      name: 'admin server',
+      host,
+      port,
+      inUse: AdminPortInUseError,
+    });
   }
   const address = server.server.address() as AddressInfo;
   const url = `https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -269,19 +276,3 @@ function sameText(a: string, b: string): boolean {
 
 /** The port is taken, e.g. by a second koppel on this machine. */
 export class AdminPortInUseError extends ConfigError {}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (error.code === 'EADDRINUSE')
-    return new AdminPortInUseError([
-      `server.port: ${port} on ${host} is already in use; choose another port (0 = any free one) or set server.enabled to false`,
-    ]);
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
-    return new ConfigError([
-      `server.host: cannot listen on ${host} (${error.code}): not an address of this machine`,
-    ]);
-  if (error.code === 'EACCES')
-    return new ConfigError([
-      `server.port: not allowed to listen on port ${port} (EACCES); use a port above 1023`,
-    ]);
-  return new Error(`the admin server cannot listen on ${host}:${port}: ${error.message}`, { cause: error });
-}

@@ -7,6 +7,7 @@ import type { KoppelConfig } from '../config/config-schema.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
+import { listenError } from '../tls/listen-error.js';
 import { securityHeaders } from './security-headers.js';
 import { type StatusCertificate, statusCertificate } from './status-certificate.js';
 import { deadLetterReport, statusReport } from './status-report.js';
@@ -85,7 +86,13 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     await server.listen({ host, port });
   } catch (error) {
     await server.close();
-    throw listenError(error as NodeJS.ErrnoException, host, port);
+    throw listenError(error as NodeJS.ErrnoException, {
+      section: 'status',
+      name: 'status API',
+      host,
+      port,
+      inUse: StatusPortInUseError,
+    });
   }
   const address = server.server.address() as AddressInfo;
   const url = `https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -106,19 +113,3 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 /** The port is taken, e.g. by a second worker on this machine: `koppel start` syncs on without the API. */
 export class StatusPortInUseError extends ConfigError {}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (error.code === 'EADDRINUSE')
-    return new StatusPortInUseError([
-      `status.port: ${port} on ${host} is already in use; choose another port (0 = any free one) or set status.enabled to false`,
-    ]);
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
-    return new ConfigError([
-      `status.host: cannot listen on ${host} (${error.code}): not an address of this machine`,
-    ]);
-  if (error.code === 'EACCES')
-    return new ConfigError([
-      `status.port: not allowed to listen on port ${port} (EACCES); use a port above 1023`,
-    ]);
-  return new Error(`the status API cannot listen on ${host}:${port}: ${error.message}`, { cause: error });
-}
