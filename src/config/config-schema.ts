@@ -161,6 +161,26 @@ const sync = z.strictObject({
   mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
+/** A certificate and its key are given together or not at all. */
+function checkTlsPair(
+  section: string,
+  { certFile, keyFile }: { certFile?: string; keyFile?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (certFile && !keyFile)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tls', 'keyFile'],
+      message: `must be set with ${section}.tls.certFile`,
+    });
+  if (keyFile && !certFile)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tls', 'certFile'],
+      message: `must be set with ${section}.tls.keyFile`,
+    });
+}
+
 /** Addresses that never leave the machine; only there may the status API use a self-signed certificate. */
 export const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 
@@ -177,19 +197,8 @@ const status = z
       .default({}),
   })
   .superRefine((value, ctx) => {
-    const { certFile, keyFile } = value.tls;
-    if (certFile && !keyFile)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'keyFile'],
-        message: 'must be set with status.tls.certFile',
-      });
-    if (keyFile && !certFile)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'certFile'],
-        message: 'must be set with status.tls.keyFile',
-      });
+    const { certFile } = value.tls;
+    checkTlsPair('status', value.tls, ctx);
     if (value.enabled && !certFile && !LOOPBACK_HOST.test(value.host)) {
       ctx.addIssue({
         code: 'custom',
@@ -253,19 +262,8 @@ const server = z
       .default(365),
   })
   .superRefine((value, ctx) => {
-    const { certFile, keyFile } = value.tls;
-    if (certFile && !keyFile)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'keyFile'],
-        message: 'must be set with server.tls.certFile',
-      });
-    if (keyFile && !certFile)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'certFile'],
-        message: 'must be set with server.tls.keyFile',
-      });
+    const { certFile } = value.tls;
+    checkTlsPair('server', value.tls, ctx);
     if (!certFile && !LOOPBACK_HOST.test(value.host))
       ctx.addIssue({
         code: 'custom',
