@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { dlqCommand } from './commands/dlq.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emulateCommand } from './commands/emulate.js';
+import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { queueCommand } from './commands/queue.js';
@@ -66,6 +67,7 @@ export function buildProgram(io: CliIo = processIo, input: SecretInput = process
   registerCommand(program, io);
   adminCommand(program, io, input);
   auditCommand(program, io);
+  incidentsCommand(program, io);
   return program;
 }
 

@@ -343,16 +343,69 @@ const processor = z.strictObject({
   certifications: z.array(text).optional(),
   /** The date the Data Pro Statement takes effect, YYYY-MM-DD. */
   statementDate: z.iso.date('must be a date as YYYY-MM-DD').optional(),
-  /** Hours within which the processor informs the controller of a personal-data breach. */
+  /**
+   * Hours from awareness within which the processor informs the controller of a personal-data breach
+   * (a tenant may promise fewer: `koppel tenant contacts`). Below 72: the controller must notify the AP
+   * within 72 hours of becoming aware (Art. 33(1) GDPR) and needs our notice first.
+   */
   notificationHours: z
     .number()
     .int('must be a whole number of hours')
     .min(1, 'must be at least 1')
     .max(
-      SEVENTY_TWO_HOURS,
-      'must be at most 72: the controller must notify the Autoriteit Persoonsgegevens within 72 hours of becoming aware of a breach (Art. 33(1) GDPR) and needs our notice first; a promise beyond 72 hours would make that impossible',
+      SEVENTY_TWO_HOURS - 1,
+      'must be less than 72: the controller must notify the Autoriteit Persoonsgegevens within 72 hours of becoming aware of a breach (Art. 33(1) GDPR) and needs our notice first; a promise of 72 hours or more would make that impossible',
     )
     .default(24),
+});
+
+/**
+ * E-mail out of koppel (breach notices to customers, the DPO's alerts, reminders, operational alerts):
+ * SMTP with STARTTLS or TLS. `smtp.url` may also come from $KOPPEL_SMTP_URL.
+ */
+const notifications = z.strictObject({
+  smtp: z
+    .strictObject({
+      /** smtp://user:pass@host:587 (STARTTLS required) or smtps://host:465 (TLS). */
+      url: z
+        .string()
+        .regex(/^smtps?:\/\//, 'must be an smtp:// (STARTTLS) or smtps:// (TLS) URL')
+        .optional(),
+      /** PEM of a private CA that signed the SMTP server's certificate. */
+      caFile: z.string().min(1).optional(),
+    })
+    .default({}),
+  /** The sender of every e-mail, e.g. "koppel <privacy@example.nl>". */
+  from: z.string().trim().min(3, 'must be an e-mail address, optionally with a name').optional(),
+  /** Where the DPO is e-mailed about every new report; default processor.dpo.email. */
+  dpoEmail: z.email('must be an e-mail address').optional(),
+  /** Operators e-mailed about operational alerts and failed deliveries. */
+  operatorEmails: z.array(z.email('must be an e-mail address')).max(10).default([]),
+});
+
+/** The breach register's clocks and escalation (docs/incidents.md). */
+const incidents = z.strictObject({
+  /** Reminders by e-mail at these fractions of each deadline. */
+  reminderFractions: z
+    .array(z.number().gt(0, 'must be more than 0').lt(1, 'must be less than 1'))
+    .max(5)
+    .default([0.5, 0.9]),
+  /** Minutes to wait for a contact's acknowledgement before the next contact is tried. */
+  acknowledgeMinutes: z
+    .number()
+    .int()
+    .min(5, 'must be at least 5')
+    .max(24 * 60)
+    .default(60),
+  /** Years a closed incident is kept in the register. */
+  retentionYears: z.number().int().min(1, 'must be at least 1').max(20).default(5),
+  /** The largest evidence file accepted, in bytes. */
+  evidenceMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024, 'must be at most 52428800 (50 MiB)')
+    .default(10 * 1024 * 1024),
 });
 
 export const configSchema = z.strictObject({
@@ -376,6 +429,8 @@ export const configSchema = z.strictObject({
   status: status.default(status.parse({})),
   server: server.default(server.parse({})),
   processor: processor.default(processor.parse({})),
+  notifications: notifications.default(notifications.parse({})),
+  incidents: incidents.default(incidents.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;
@@ -385,3 +440,5 @@ export type StatusConfig = KoppelConfig['status'];
 export type ServerConfig = KoppelConfig['server'];
 export type BackupsConfig = KoppelConfig['backups'];
 export type ProcessorConfig = KoppelConfig['processor'];
+export type NotificationsConfig = KoppelConfig['notifications'];
+export type IncidentsConfig = KoppelConfig['incidents'];

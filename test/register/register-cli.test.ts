@@ -74,7 +74,7 @@ describe('koppel register export (CLI)', () => {
     );
     const run = await runCli(['--config', config, 'register', 'export'], env);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /processor\.notificationHours: must be at most 72: .*Art\. 33\(1\) GDPR/);
+    assert.match(run.stderr, /processor\.notificationHours: must be less than 72: .*Art\. 33\(1\) GDPR/);
     assert.match(run.stderr, /processor\.dpo\.email: must be an e-mail address/);
     assert.match(
       run.stderr,

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../context.js';
+
+/**
+ * `koppel incidents ...`: the breach (datalek) register. Each group of subcommands lives in a file of
+ * its own (incidents-*.ts) and is attached here.
+ */
+export function incidentsCommand(program: Command, _io: CliIo): Command {
+  const incidents = program
+    .command('incidents')
+    .description(
+      'the breach (datalek) register: incidents, their workflow and clocks, risk assessment, informing customers (docs/incidents.md)',
+    );
+  return incidents;
+}
