@@ -110,7 +110,7 @@ export function apSheetChapters(incident: Incident, ctx: DocumentContext): ApCha
             q.severityQ,
             q.severityA(
               t.severity[incident.assessment.severity.level] ?? incident.assessment.severity.level,
-              String(incident.assessment.severity.score),
+              formatNumber(incident.assessment.severity.score, t.lang),
             ),
           )
         : missing(q.severityQ, q.fillSeverity),

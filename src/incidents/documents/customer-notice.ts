@@ -2,6 +2,7 @@ import type { Block, Cell, RegisterDocument, Section } from '../../register/docu
 import type { Incident } from '../incident-model.js';
 import type { DocumentContext } from './document-context.js';
 import { categoryTexts, consequenceTexts, natureTexts, peopleText, specialTexts } from './facts-labels.js';
+import { formatNumber } from './format-time.js';
 import {
   controllerDeadline,
   controllerName,
@@ -89,7 +90,7 @@ export function customerNotice(incident: Incident, ctx: DocumentContext): Regist
                 rows: [
                   [
                     c.severity,
-                    `${t.severity[incident.assessment.severity.level]} (${incident.assessment.severity.score})`,
+                    `${t.severity[incident.assessment.severity.level]} (${formatNumber(incident.assessment.severity.score, t.lang)})`,
                   ],
                 ],
               } satisfies Block,
@@ -114,7 +115,8 @@ export function customerNotice(incident: Incident, ctx: DocumentContext): Regist
     lang: t.lang,
     title: c.title,
     intro: [
-      c.to(controller, ctx.processor.name ?? '—'),
+      c.to(controller),
+      c.informs(ctx.processor.name ?? '—'),
       c.reference(incident.id, moment(t, ctx.now)),
       c.phased,
     ],

@@ -42,7 +42,7 @@ export const CONTENT_TYPES: Record<DocumentFormat, string> = {
   pdf: 'application/pdf',
 };
 
-/** e.g. "incident-inc-42-customer-notice-acme-nl.pdf": only safe characters, for Content-Disposition. */
+/** e.g. "incident-inc-42-acme-customer-notice-nl.pdf": only [a-z0-9-], so it is safe in Content-Disposition. */
 export function documentFileName(
   kind: DocumentKind,
   format: DocumentFormat,
@@ -52,7 +52,7 @@ export function documentFileName(
   const stem = ['incident', ...parts, kind, lang]
     .join('-')
     .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
     .slice(0, 120);
   return `${stem}.${format}`;

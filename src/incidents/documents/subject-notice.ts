@@ -1,7 +1,7 @@
 import type { Block, Cell, RegisterDocument } from '../../register/document.js';
 import type { Incident } from '../incident-model.js';
 import type { DocumentContext } from './document-context.js';
-import { categoryTexts, consequenceTexts } from './facts-labels.js';
+import { categoryTexts } from './facts-labels.js';
 import { controllerName, list, moment, paragraphs, texts } from './shared.js';
 import type { DocTexts } from './texts-en.js';
 
@@ -16,7 +16,7 @@ export function subjectNotice(incident: Incident, ctx: DocumentContext): Registe
   const name = controllerName(ctx, incident);
   const controller: Cell = name ?? { gap: s.fillController };
   const facts = incident.facts;
-  const consequences = consequenceTexts(t, facts, incident.effects);
+  const consequences = yourConsequences(t, incident);
   return {
     lang: t.lang,
     title: s.title,
@@ -62,6 +62,17 @@ function plainNature(t: DocTexts, incident: Incident): string[] {
   if (f.availability === 'permanent') out.push(plain.lost ?? '');
   else if (f.availability !== 'none') out.push(plain.unavailable ?? '');
   return out;
+}
+
+/** Likely consequences said to the people themselves, from the kinds of data and of breach. */
+function yourConsequences(t: DocTexts, incident: Incident): string[] {
+  const f = incident.facts;
+  if (!f) return [];
+  const out = f.data.map((c) => t.consequenceYou[c]).filter(Boolean);
+  if (f.integrity !== 'none') out.push(t.consequenceYouIntegrity);
+  if (f.availability === 'temporary' || f.availability === 'permanent')
+    out.push(t.consequenceYouAvailability);
+  return [...new Set(out)];
 }
 
 /** Advice for each kind of data involved, each sentence once, then where to turn. */

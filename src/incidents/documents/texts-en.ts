@@ -134,6 +134,26 @@ export const en = {
     professional: 'Targeted fraud in a work setting (e.g. false invoices or CEO fraud).',
     other: '',
   } as Record<DataCategory, string>,
+  /** The same, said to the people themselves (subject notice). */
+  consequenceYou: {
+    name: 'Someone may write to you by name, which makes a false message seem more real.',
+    contact: 'You may receive false e-mails, text messages or calls (phishing) or more spam.',
+    'date-of-birth': 'Together with other data, your date of birth makes it easier to pretend to be you.',
+    'national-id': 'Someone may try to pretend to be you with your identification number (identity fraud).',
+    'identity-document': 'Someone may try to pretend to be you with the copy of your identity document.',
+    financial: 'Someone may try to take money from your account or mislead you about payments.',
+    'payment-card': 'Someone may try to pay with your card details.',
+    credentials: 'Someone may log in to your account with your login details until you change them.',
+    location: 'Others may learn where you live or are.',
+    behavioural: 'Others may learn about your interests or behaviour.',
+    'communication-content': 'Others may have read what your messages said.',
+    'special-category': 'Others may have learned sensitive things about you.',
+    criminal: 'Others may have learned sensitive things about you.',
+    professional: 'Someone may try to mislead you at work, for example with a false invoice.',
+    other: '',
+  } as Record<DataCategory, string>,
+  consequenceYouIntegrity: 'Some of your data may be incorrect.',
+  consequenceYouAvailability: 'Services that use your data may be slower or not available for a while.',
   consequenceIntegrity: 'Decisions or messages based on altered, incorrect data.',
   consequenceAvailability: 'Services that depend on the data are delayed or unavailable.',
   /** What people can do themselves, by data category (subject notice). */
@@ -168,8 +188,9 @@ export const en = {
     'If you have questions, contact us (see below). You may also file a complaint with the Autoriteit Persoonsgegevens, the Dutch data protection authority.',
   customer: {
     title: 'Notice of a personal data breach',
-    to: (controller: string, processor: string) =>
-      `To ${controller}. ${processor}, as your processor, informs you of a personal data breach involving personal data we process for you (Art. 33(2) GDPR).`,
+    to: (controller: string) => `To: ${controller}`,
+    informs: (processor: string) =>
+      `${processor}, as your processor, informs you of a personal data breach involving personal data we process for you (Art. 33(2) GDPR).`,
     reference: (id: string, at: string) => `Our reference: incident ${id}. This notice: ${at}.`,
     phased:
       'Where something is not yet known it is said so below; we will send follow-up notices as the investigation goes on (Art. 33(4) GDPR).',

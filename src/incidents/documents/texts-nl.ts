@@ -130,6 +130,29 @@ export const nl: DocTexts = {
     professional: 'Gerichte fraude op het werk (bijv. valse facturen of CEO-fraude).',
     other: '',
   },
+  consequenceYou: {
+    name: 'Iemand kan u bij naam aanschrijven, waardoor een vals bericht echter lijkt.',
+    contact: 'U kunt valse e-mails, sms’jes of telefoontjes (phishing) of meer spam krijgen.',
+    'date-of-birth':
+      'Samen met andere gegevens maakt uw geboortedatum het makkelijker om zich voor u uit te geven.',
+    'national-id':
+      'Iemand kan zich met uw identificatienummer voor u proberen uit te geven (identiteitsfraude).',
+    'identity-document':
+      'Iemand kan zich met de kopie van uw identiteitsbewijs voor u proberen uit te geven.',
+    financial: 'Iemand kan proberen geld van uw rekening te halen of u te misleiden over betalingen.',
+    'payment-card': 'Iemand kan proberen met uw kaartgegevens te betalen.',
+    credentials: 'Iemand kan met uw inloggegevens op uw account inloggen totdat u ze wijzigt.',
+    location: 'Anderen kunnen te weten komen waar u woont of bent.',
+    behavioural: 'Anderen kunnen iets te weten komen over uw interesses of gedrag.',
+    'communication-content': 'Anderen kunnen hebben gelezen wat er in uw berichten stond.',
+    'special-category': 'Anderen kunnen gevoelige dingen over u te weten zijn gekomen.',
+    criminal: 'Anderen kunnen gevoelige dingen over u te weten zijn gekomen.',
+    professional: 'Iemand kan u op uw werk proberen te misleiden, bijvoorbeeld met een valse factuur.',
+    other: '',
+  },
+  consequenceYouIntegrity: 'Een deel van uw gegevens kan onjuist zijn.',
+  consequenceYouAvailability:
+    'Diensten die uw gegevens gebruiken kunnen een tijd trager of niet beschikbaar zijn.',
   consequenceIntegrity: 'Beslissingen of berichten op grond van gewijzigde, onjuiste gegevens.',
   consequenceAvailability: 'Diensten die van de gegevens afhangen zijn vertraagd of niet beschikbaar.',
   advice: {
@@ -163,8 +186,9 @@ export const nl: DocTexts = {
     'Heeft u vragen, neem dan contact met ons op (zie hieronder). U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.',
   customer: {
     title: 'Melding van een inbreuk in verband met persoonsgegevens (datalek)',
-    to: (controller, processor) =>
-      `Aan ${controller}. ${processor} meldt u als uw verwerker een inbreuk in verband met persoonsgegevens die wij voor u verwerken (art. 33 lid 2 AVG).`,
+    to: (controller) => `Aan: ${controller}`,
+    informs: (processor) =>
+      `${processor} meldt u als uw verwerker een inbreuk in verband met persoonsgegevens die wij voor u verwerken (art. 33 lid 2 AVG).`,
     reference: (id, at) => `Ons kenmerk: incident ${id}. Deze melding: ${at}.`,
     phased:
       'Wat nog niet bekend is, staat hieronder als zodanig vermeld; wij sturen vervolgmeldingen naarmate het onderzoek vordert (art. 33 lid 4 AVG).',
