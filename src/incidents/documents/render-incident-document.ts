@@ -9,7 +9,8 @@ import type { DocumentContext, DocumentFormat, DocumentKind } from './document-c
 import { subjectNotice } from './subject-notice.js';
 
 /** The documents made from one incident; the DPO review is made from many (dpo-review.ts). */
-export type IncidentDocumentKind = Exclude<DocumentKind, 'dpo-review'>;
+export const INCIDENT_DOCUMENT_KINDS = ['customer-notice', 'ap-sheet', 'subject-notice'] as const;
+export type IncidentDocumentKind = (typeof INCIDENT_DOCUMENT_KINDS)[number];
 
 const BUILDERS: Record<IncidentDocumentKind, (i: Incident, ctx: DocumentContext) => RegisterDocument> = {
   'customer-notice': customerNotice,
