@@ -38,10 +38,10 @@ export function registerCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--document <which>', 'which document').choices(DOCUMENTS).default('all'))
     .option('--tenant <id>', 'only this controller (tenant)')
     .option('--out <file>', 'write to this file (mode 0640) instead of standard output; required for pdf')
-    .action((flags: ExportFlags) =>
-      withApp(program.opts<GlobalOptions>(), io, async (app) => {
-        if (flags.format === 'pdf' && !flags.out)
-          throw new Error('--out must be given for --format pdf: a PDF is binary, not for a terminal');
+    .action((flags: ExportFlags) => {
+      if (flags.format === 'pdf' && !flags.out)
+        throw new Error('--out must be given for --format pdf: a PDF is binary, not for a terminal');
+      return withApp(program.opts<GlobalOptions>(), io, async (app) => {
         const model = await buildRegister(app, { tenantId: flags.tenant });
         const { format, lang, document } = flags;
         const text =
@@ -61,6 +61,6 @@ export function registerCommand(program: Command, io: CliIo): void {
           `wrote ${flags.out} (${flags.format}, ${flags.lang}, configuration ${model.configHash.slice(0, 19)})`,
         );
         if (model.missing.length > 0) io.err(`not configured yet: ${model.missing.join(', ')}`);
-      }),
-    );
+      });
+    });
 }
