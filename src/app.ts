@@ -9,6 +9,7 @@ import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
@@ -36,6 +37,10 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
+  leaseOwner?: LeaseOwner;
+  /** Whether a pid runs on this machine; default a signal-0 probe. */
+  processAlive?: (pid: number) => boolean;
 }
 
 export interface App {
@@ -88,6 +93,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
+      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
     const tenants = new TenantStore(store.db, keys, clock);
