@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { incidentsExportCommands } from './incidents-export.js';
 
 /**
  * `koppel incidents ...`: the breach (datalek) register. Each group of subcommands lives in a file of
@@ -11,5 +12,6 @@ export function incidentsCommand(program: Command, _io: CliIo): Command {
     .description(
       'the breach (datalek) register: incidents, their workflow and clocks, risk assessment, informing customers (docs/incidents.md)',
     );
+  incidentsExportCommands(incidents, program, _io);
   return incidents;
 }
