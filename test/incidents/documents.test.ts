@@ -211,7 +211,7 @@ for (const lang of ['nl', 'en'] as const) {
               aware: 'bevestig of verwerp het datalek',
               assess: 'maak de risicobeoordeling',
               period: '1 maart 2026',
-              delay: 'geef de reden voor de vertraging',
+              delay: 'geef de reden voor de vertraging (Onze melding aan de klant overschreden)',
             }
           : {
               list: '2. Incidents',
@@ -222,7 +222,7 @@ for (const lang of ['nl', 'en'] as const) {
               aware: 'confirm or dismiss the breach',
               assess: 'make the risk assessment',
               period: '1 March 2026',
-              delay: 'give the reason for the delay',
+              delay: 'give the reason for the delay (Our notice to the customer missed)',
             };
       assertElements(doc, [
         ['period', r.list, r.period],
@@ -237,13 +237,25 @@ for (const lang of ['nl', 'en'] as const) {
       ]);
       const md = render(doc, 'md');
       assert.ok(!md.includes('inc-0001'), 'an incident closed before the period is left out');
+      assert.ok(
+        !md.includes('(72 h) missed)') && !md.includes('(72 uur) overschreden)'),
+        'not for the customer’s 72 h',
+      );
     });
   });
 }
 
 function reviewDocument(lang: Lang): RegisterDocument {
   const missed = controllerDeadline(NOTICE_AT, 'missed');
-  const deadlines = new Map<string, Deadline[]>([['inc-0007', [missed]]]);
+  // Our own notice came late: that one needs a reason for the delay; the customer's 72 hours do not.
+  const late: Deadline = {
+    name: 'customer-notice',
+    from: T0,
+    due: T0 + HOUR,
+    state: 'missed',
+    tenantId: 'testklant-1',
+  };
+  const deadlines = new Map<string, Deadline[]>([['inc-0007', [missed, late]]]);
   const incidents: Incident[] = [
     fullIncident(),
     sparseIncident(),
