@@ -65,6 +65,7 @@ export function assess(facts: IncidentFacts): Assessment {
       cb.malicious;
     const level = levelOf(remaining);
     if (remaining !== severity.score) out.push(reasons.decisionSeverity(remaining, level));
+    out.push(reasons.severityMeaning(level));
     risk = riskOf(level);
   }
   // ENISA adds 0.5 only for an established intention; say what an unknown cause could still change.

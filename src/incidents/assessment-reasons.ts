@@ -16,14 +16,21 @@ const LEVEL_NL: Record<SeverityLevel, string> = {
   'very high': 'zeer hoog',
 };
 
-/** 3.25 in English, 3,25 in Dutch. */
-const num = (n: number, lang: 'nl' | 'en') => (lang === 'nl' ? String(n).replace('.', ',') : String(n));
+const FORMAT = {
+  nl: new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 4 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 4 }),
+};
+/** 3.25 and 5,000 in English; 3,25 and 5.000 in Dutch. */
+const num = (n: number, lang: 'nl' | 'en') => FORMAT[lang].format(n);
 
 export function peopleText(people: IncidentFacts['people'], lang: 'nl' | 'en'): string {
-  if ('count' in people) return lang === 'nl' ? `${people.count} personen` : `${people.count} people`;
-  return lang === 'nl'
-    ? `tussen ${people.min} en ${people.max} personen`
-    : `between ${people.min} and ${people.max} people`;
+  if ('count' in people) {
+    const n = num(people.count, lang);
+    if (lang === 'nl') return `${n} ${people.count === 1 ? 'persoon' : 'personen'}`;
+    return `${n} ${people.count === 1 ? 'person' : 'people'}`;
+  }
+  const [min, max] = [num(people.min, lang), num(people.max, lang)];
+  return lang === 'nl' ? `${min} tot ${max} personen` : `between ${min} and ${max} people`;
 }
 
 export const reasons = {
@@ -31,14 +38,33 @@ export const reasons = {
     reason(
       'enisa-severity',
       `De ernst volgens de ENISA-methode is ${num(s.score, 'nl')} (${LEVEL_NL[s.level]}): gevoeligheid van de gegevens ${s.dpc} × herleidbaarheid tot personen ${num(s.ei, 'nl')} + omstandigheden ${num(s.cb, 'nl')}.`,
-      `The ENISA severity is ${s.score} (${s.level}): sensitivity of the data ${s.dpc} × ease of identification ${s.ei} + circumstances ${s.cb}.`,
+      `The ENISA severity is ${num(s.score, 'en')} (${s.level}): sensitivity of the data ${s.dpc} × ease of identification ${num(s.ei, 'en')} + circumstances ${num(s.cb, 'en')}.`,
     ),
   decisionSeverity: (score: number, level: SeverityLevel) =>
     reason(
       'enisa-severity-remaining',
       `Zonder de gevolgen die geen risico meebrengen (zie hieronder) is de ernst ${num(score, 'nl')} (${LEVEL_NL[level]}).`,
-      `Leaving out the effects that carry no risk (see below), the severity is ${score} (${level}).`,
+      `Leaving out the effects that carry no risk (see below), the severity is ${num(score, 'en')} (${level}).`,
     ),
+  /** What the ENISA level of the remaining loss means on its own (the common mapping, breach.md §4.5). */
+  severityMeaning: (level: SeverityLevel) =>
+    level === 'low'
+      ? reason(
+          'enisa-level-low',
+          'Bij een lage ernst lopen de betrokkenen hooguit wat ongemak op: op zichzelf is dat geen risico dat gemeld moet worden.',
+          'At a low severity the people concerned meet no more than some inconvenience: on its own that is not a risk to be notified.',
+        )
+      : level === 'medium'
+        ? reason(
+            'enisa-level-medium',
+            'Bij een gemiddelde ernst kunnen de betrokkenen aanzienlijk ongemak ondervinden: dat is een risico, te melden aan de AP.',
+            'At a medium severity the people concerned may meet significant inconvenience: that is a risk, to be notified to the AP.',
+          )
+        : reason(
+            'enisa-level-high',
+            `Bij een ${level === 'high' ? 'hoge' : 'zeer hoge'} ernst kunnen de gevolgen voor de betrokkenen ernstig zijn: dat is een hoog risico, ook de betrokkenen zelf moeten het weten.`,
+            `At a ${level} severity the consequences for the people concerned can be serious: that is a high risk, and the people themselves must be told.`,
+          ),
   people: (p: IncidentFacts['people']) =>
     reason(
       'people-count',
@@ -100,8 +126,8 @@ export const reasons = {
   trustedDeletedSensitive: () =>
     reason(
       'trusted-recipient-sensitive',
-      'De ontvanger is betrouwbaar en heeft de gegevens verwijderd, maar het gaat om bijzondere of strafrechtelijke gegevens of om kwetsbare personen: meld het lek aan de AP; de betrokkenen hoeven niet te worden ingelicht.',
-      'The recipient is trusted and has deleted the data, but the data are special-category or criminal data, or the people are vulnerable: notify the AP; the people concerned need not be told.',
+      'De ontvanger is betrouwbaar en heeft de gegevens verwijderd, maar het gaat om bijzondere of strafrechtelijke gegevens of om kwetsbare personen: meld het lek aan de AP. Een hoog risico is niet waarschijnlijk nu de gegevens weg zijn.',
+      'The recipient is trusted and has deleted the data, but the data are special-category or criminal data, or the people are vulnerable: notify the AP. A high risk is not likely now that the data are deleted.',
     ),
   trustedNotDeleted: () =>
     reason(
@@ -137,7 +163,7 @@ export const reasons = {
     reason(
       'availability-temporary-minor',
       `De gegevens waren tijdelijk niet beschikbaar${hours === undefined ? '' : ` (ongeveer ${num(hours, 'nl')} uur)`}, met hooguit wat ongemak voor de betrokkenen: dat brengt geen risico mee. Leg het incident wel vast.`,
-      `The data were unavailable for a while${hours === undefined ? '' : ` (about ${hours} hours)`}, causing the people concerned no more than some inconvenience: this carries no risk. Record the incident all the same.`,
+      `The data were unavailable for a while${hours === undefined ? '' : ` (about ${num(hours, 'en')} hours)`}, causing the people concerned no more than some inconvenience: this carries no risk. Record the incident all the same.`,
     ),
   availabilityBackup: () =>
     reason(
@@ -148,8 +174,8 @@ export const reasons = {
   availabilityLostNoBackup: () =>
     reason(
       'availability-lost-no-backup',
-      'De gegevens zijn blijvend verloren en er is geen reservekopie: meld het lek aan de AP.',
-      'The data are lost for good and there is no backup: notify the AP.',
+      'De gegevens zijn blijvend verloren en er is geen reservekopie: dat is ten minste een risico, te melden aan de AP.',
+      'The data are lost for good and there is no backup: that is at least a risk, to be notified to the AP.',
     ),
   availabilitySignificant: (permanent: boolean) =>
     reason(
@@ -165,13 +191,13 @@ export const reasons = {
     reason(
       'availability-critical',
       `Dat de gegevens niet beschikbaar ${hours === undefined ? 'zijn' : `waren (ongeveer ${num(hours, 'nl')} uur)`}, kan mensen ernstig schaden, bijvoorbeeld doordat medische zorg wordt uitgesteld.`,
-      `The unavailability of the data${hours === undefined ? '' : ` (about ${hours} hours)`} can harm people seriously, for example by delaying medical care.`,
+      `The unavailability of the data${hours === undefined ? '' : ` (about ${num(hours, 'en')} hours)`} can harm people seriously, for example by delaying medical care.`,
     ),
   availabilitySensitive: () =>
     reason(
       'availability-sensitive',
-      'Het gaat om bijzondere of strafrechtelijke gegevens of om kwetsbare personen die niet bij hun gegevens konden: meld het lek aan de AP.',
-      'Special-category or criminal data, or data of vulnerable people, were unavailable: notify the AP.',
+      'Bijzondere of strafrechtelijke gegevens, of gegevens van kwetsbare personen, waren niet beschikbaar: dat is ten minste een risico, te melden aan de AP.',
+      'Special-category or criminal data, or data of vulnerable people, were unavailable: that is at least a risk, to be notified to the AP.',
     ),
   specialExposed: (high: boolean) =>
     reason(
@@ -204,16 +230,16 @@ export const reasons = {
       wide ? 'identity-financial-data-wide' : 'identity-financial-data-exposed',
       wide
         ? 'Financiële gegevens, een identiteitsbewijs of een burgerservicenummer zijn bij onbekenden of openbaar terechtgekomen: er is kans op identiteitsfraude of financiële schade.'
-        : 'Financiële gegevens, een identiteitsbewijs of een burgerservicenummer zijn bij een onbevoegde ontvanger terechtgekomen: meld het lek aan de AP.',
+        : 'Financiële gegevens, een identiteitsbewijs of een burgerservicenummer zijn bij een onbevoegde ontvanger terechtgekomen: dat is ten minste een risico, te melden aan de AP.',
       wide
         ? 'Financial data, identity documents or national id numbers reached unknown people or the public: identity fraud or financial loss may follow.'
-        : 'Financial data, identity documents or national id numbers reached an unauthorised recipient: notify the AP.',
+        : 'Financial data, identity documents or national id numbers reached an unauthorised recipient: that is at least a risk, to be notified to the AP.',
     ),
   manyPeople: (p: IncidentFacts['people']) =>
     reason(
       'many-people',
-      `Het lek treft veel mensen (${peopleText(p, 'nl')}): de kans dat iemand schade lijdt, is daardoor groter.`,
-      `The breach affects many people (${peopleText(p, 'en')}), which makes it more likely that someone is harmed.`,
+      `Het lek treft veel mensen (${peopleText(p, 'nl')}): de kans dat iemand schade lijdt, is daardoor groter. Dat is ten minste een risico, te melden aan de AP.`,
+      `The breach affects many people (${peopleText(p, 'en')}), which makes it more likely that someone is harmed: that is at least a risk, to be notified to the AP.`,
     ),
   exfiltrated: () =>
     reason(
@@ -236,7 +262,7 @@ export const reasons = {
   notifyAuthority: () =>
     reason(
       'recommend-notify-authority',
-      'Advies: meld het lek binnen 72 uur na ontdekking aan de Autoriteit Persoonsgegevens. Een hoog risico voor de betrokkenen is niet waarschijnlijk: zij hoeven niet te worden ingelicht.',
+      'Advies: meld het lek binnen 72 uur na het moment van kennisname aan de Autoriteit Persoonsgegevens. Een hoog risico voor de betrokkenen is niet waarschijnlijk: zij hoeven niet te worden ingelicht.',
       'Advice: notify the Autoriteit Persoonsgegevens (AP) within 72 hours of becoming aware. A high risk to the people concerned is not likely, so they need not be told.',
     ),
   notifySubjects: () =>
