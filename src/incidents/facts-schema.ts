@@ -130,46 +130,78 @@ const dpcAdjustment = z.strictObject({
 export const incidentFactsSchema = z
   .strictObject(
     {
-      confidentiality: oneOf(CONFIDENTIALITY),
-      integrity: oneOf(INTEGRITY),
-      availability: oneOf(AVAILABILITY),
+      confidentiality: oneOf(CONFIDENTIALITY).meta({
+        description: 'Loss of confidentiality: who could see the data (ENISA: 0 / 0 / 0.25 / 0.5).',
+      }),
+      integrity: oneOf(INTEGRITY).meta({
+        description: 'Loss of integrity: were data altered, used, recovered (ENISA: 0 / 0 / 0.25 / 0.5).',
+      }),
+      availability: oneOf(AVAILABILITY).meta({
+        description: 'Loss of availability (ENISA: 0 / 0 / 0.25 / 0.5).',
+      }),
       /** How long the data were (or are expected to be) unavailable. */
       unavailableHours: z
         .number({ error: required('a number of hours') })
         .min(0, 'must be 0 or more')
-        .optional(),
+        .optional()
+        .meta({ description: 'How long the data were (or are expected to be) unavailable, in hours.' }),
       /** What unavailability means for the people concerned. */
-      availabilityImpact: oneOf(AVAILABILITY_IMPACT).default('none'),
-      cause: oneOf(CAUSES),
+      availabilityImpact: oneOf(AVAILABILITY_IMPACT)
+        .default('none')
+        .meta({
+          description: 'What the unavailability means for the people, e.g. critical = delayed medical care.',
+        }),
+      cause: oneOf(CAUSES).meta({ description: 'What caused the breach; malicious causes add 0.5 (ENISA).' }),
       data: z
         .array(oneOf(DATA_CATEGORIES), { error: required('a list of data categories') })
-        .min(1, 'must name at least one data category'),
+        .min(1, 'must name at least one data category')
+        .meta({ description: 'The categories of personal data involved (ENISA data processing context).' }),
       specialCategories: z
         .array(oneOf(SPECIAL_CATEGORIES), { error: required('a list of special categories') })
-        .default([]),
-      people: peopleSchema,
-      identifiability: oneOf(IDENTIFIABILITY),
-      protection: z.strictObject(
-        {
-          state: oneOf(PROTECTION_STATES),
-          stateOfTheArt: bool().default(false),
-          keyCompromised: bool().default(false),
-        },
-        { error: required('an object {state, stateOfTheArt, keyCompromised}') },
-      ),
-      recipient: z.strictObject(
-        {
-          kind: oneOf(RECIPIENT_KINDS),
-          confirmedDeleted: bool().default(false),
-        },
-        { error: required('an object {kind, confirmedDeleted}') },
-      ),
-      exfiltration: oneOf(EXFILTRATION),
-      backupAvailable: bool().default(false),
+        .default([])
+        .meta({ description: 'Which special categories (Art. 9 GDPR); needs "special-category" in data.' }),
+      people: peopleSchema.meta({
+        description: 'How many people: {count} or, when only a range is known, {min, max}.',
+      }),
+      identifiability: oneOf(IDENTIFIABILITY).meta({
+        description: 'Ease of identification of the people from the data (ENISA: 0.25 / 0.5 / 0.75 / 1).',
+      }),
+      protection: z
+        .strictObject(
+          {
+            state: oneOf(PROTECTION_STATES),
+            stateOfTheArt: bool().default(false),
+            keyCompromised: bool().default(false),
+          },
+          { error: required('an object {state, stateOfTheArt, keyCompromised}') },
+        )
+        .meta({
+          description:
+            'How the data were protected; only state-of-the-art encryption or hashing with a safe key makes them unintelligible.',
+        }),
+      recipient: z
+        .strictObject(
+          {
+            kind: oneOf(RECIPIENT_KINDS),
+            confirmedDeleted: bool().default(false),
+          },
+          { error: required('an object {kind, confirmedDeleted}') },
+        )
+        .meta({
+          description: 'Who received the data, and whether a trusted recipient confirmed deleting them.',
+        }),
+      exfiltration: oneOf(EXFILTRATION).meta({ description: 'Whether data were copied out of our systems.' }),
+      backupAvailable: bool()
+        .default(false)
+        .meta({ description: 'Whether a backup exists from which lost data can be restored.' }),
       dpcAdjustments: z
         .array(dpcAdjustment, { error: required('a list of {category, by, reason}') })
         .max(15, 'must have at most 15 entries')
-        .default([]),
+        .default([])
+        .meta({
+          description:
+            "The DPO's contextual corrections of the ENISA score of a data category, each with its reason.",
+        }),
     },
     { error: required('a JSON object') },
   )
