@@ -146,11 +146,9 @@ export const incidentFactsSchema = z
         .optional()
         .meta({ description: 'How long the data were (or are expected to be) unavailable, in hours.' }),
       /** What unavailability means for the people concerned. */
-      availabilityImpact: oneOf(AVAILABILITY_IMPACT)
-        .default('none')
-        .meta({
-          description: 'What the unavailability means for the people, e.g. critical = delayed medical care.',
-        }),
+      availabilityImpact: oneOf(AVAILABILITY_IMPACT).default('none').meta({
+        description: 'What the unavailability means for the people, e.g. critical = delayed medical care.',
+      }),
       cause: oneOf(CAUSES).meta({ description: 'What caused the breach; malicious causes add 0.5 (ENISA).' }),
       data: z
         .array(oneOf(DATA_CATEGORIES), { error: required('a list of data categories') })
