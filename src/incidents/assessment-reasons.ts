@@ -247,6 +247,12 @@ export const reasons = {
       'De gegevens zijn aantoonbaar weggenomen: ze zijn buiten onze controle.',
       'The data were demonstrably taken: they are out of our control.',
     ),
+  exfiltrationPossible: () =>
+    reason(
+      'exfiltration-possible',
+      'Het is niet uitgesloten dat gegevens zijn weggenomen. Blijkt dat zo te zijn, beoordeel het lek dan opnieuw.',
+      'It cannot be ruled out that data were taken. If that turns out to be so, assess the breach again.',
+    ),
   published: () =>
     reason(
       'published',

@@ -133,6 +133,8 @@ export function confidentialityCriteria(facts: IncidentFacts): LossCriteria {
   // Annex B ii: data exfiltrated in a cyber-attack are notified to the SA when consequences for the
   // people are likely; data in an attacker's hands are out of our control, so we presume they are.
   if (facts.exfiltration === 'confirmed') findings.push({ reason: reasons.exfiltrated(), risk: 1 });
+  // Not yet known: the advice may change when the investigation ends (EDPB 9/2022: notify in phases).
+  if (facts.exfiltration === 'possible') findings.push({ reason: reasons.exfiltrationPossible() });
   if (facts.recipient.kind === 'public') findings.push({ reason: reasons.published(), risk: 1 });
   return { state: 'remains', findings };
 }
