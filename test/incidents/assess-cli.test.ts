@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { createTestApp, TEST_MASTER_KEY } from '../helpers/stores.js';
 
 const EXAMPLE = join(
   import.meta.dirname,
@@ -54,5 +55,40 @@ describe('koppel incidents assess (CLI)', () => {
     assert.match(run.stderr, /confidentiality: must be one of none, exposed-no-evidence-of-access, /);
     assert.match(run.stderr, /people\.count: must be a whole number/);
     assert.match(run.stderr, /exfiltration: is required/);
+  });
+
+  it('records the facts and the assessment on an incident with --incident, and the decision with decide', async () => {
+    const t = await createTestApp('sqlite');
+    await t.app.tenants.add('acme', 'Acme Test BV');
+    const actor = { actor: 'fg', role: 'dpo' as const, address: '127.0.0.1' };
+    const { id } = await t.app.incidents.report(
+      { title: 'Contact export reachable', tenants: ['acme'] },
+      actor,
+    );
+    await t.app.close();
+    const env = {
+      KOPPEL_DATA_DIR: t.dataDir,
+      KOPPEL_STORE_URL: t.storeUrl,
+      KOPPEL_MASTER_KEY: TEST_MASTER_KEY,
+    };
+    try {
+      const assessed = await runCli(['incidents', 'assess', EXAMPLE, '--incident', id], env);
+      assert.equal(assessed.code, 0, assessed.stderr);
+      assert.equal(JSON.parse(assessed.stdout).notifyAuthority, true);
+      const decided = await runCli(
+        ['incidents', 'decide', id, '--notify-authority', 'yes', '--notify-subjects', 'no', '--json'],
+        env,
+      );
+      assert.equal(decided.code, 0, decided.stderr);
+      assert.deepEqual(JSON.parse(decided.stdout), {
+        id,
+        notifyAuthority: true,
+        notifyDataSubjects: false,
+        followsRecommendation: true,
+      });
+      // decide succeeding "as recommended" shows the assessment was recorded on the incident.
+    } finally {
+      rmSync(t.dataDir, { recursive: true, force: true });
+    }
   });
 });

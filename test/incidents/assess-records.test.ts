@@ -1,37 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import {
-  type AssessmentRegister,
-  DecisionError,
-  recordAssessment,
-  recordDecision,
-} from '../../src/incidents/assessment-records.js';
+import { after, before, describe, it } from 'node:test';
+import { DecisionError, recordAssessment, recordDecision } from '../../src/incidents/assessment-records.js';
 import { parseFacts } from '../../src/incidents/facts-issues.js';
-import type { Actor, Incident, IncidentEventBody } from '../../src/incidents/incident-model.js';
-
-const DPO: Actor = { actor: 'fg', role: 'dpo', address: '127.0.0.1' };
-
-/** Just enough of the register: keeps the events and derives what recording reads back. */
-class FakeRegister implements AssessmentRegister {
-  readonly events: IncidentEventBody[] = [];
-  async get(id: string): Promise<Incident> {
-    if (id !== 'inc-1') throw new Error(`no incident ${id}`);
-    let assessment: Incident['assessment'] = null;
-    let facts: Incident['facts'] = null;
-    const decisions: Incident['decisions'] = [];
-    for (const e of this.events) {
-      if (e.type === 'assessed') assessment = e.assessment;
-      if (e.type === 'facts-recorded') facts = e.facts;
-      if (e.type === 'decided') decisions.push({ ...e.decision, at: 0, by: 'fg' });
-    }
-    return { id, assessment, facts, decisions } as Incident;
-  }
-  async append(id: string, body: IncidentEventBody): Promise<Incident> {
-    await this.get(id);
-    this.events.push(body);
-    return this.get(id);
-  }
-}
+import type { IncidentRegister } from '../../src/incidents/incident-register.js';
+import { DPO, type RegisterFixture, registerApp } from './register-fixtures.js';
 
 const FACTS = parseFacts({
   confidentiality: 'unknown-recipients',
@@ -46,57 +18,67 @@ const FACTS = parseFacts({
   exfiltration: 'confirmed',
 });
 
-describe('recording an assessment and the DPO decision', () => {
+describe('recording an assessment and the DPO decision (the real register, SQLite)', () => {
+  let t: RegisterFixture;
+  let register: IncidentRegister;
+  const newIncident = async () =>
+    (await register.report({ title: 'Export reachable at a guessable URL', tenants: ['acme'] }, DPO)).id;
+  before(async () => {
+    t = await registerApp('sqlite');
+    register = t.app.incidents;
+  });
+  after(async () => t?.close());
+
   it('records the facts, then the assessment made from them', async () => {
-    const register = new FakeRegister();
-    const { assessment, incident } = await recordAssessment(register, 'inc-1', FACTS, DPO);
+    const id = await newIncident();
+    const { assessment, incident } = await recordAssessment(register, id, FACTS, DPO);
     assert.deepEqual(
-      register.events.map((e) => e.type),
+      incident.events.slice(-2).map((e) => e.body.type),
       ['facts-recorded', 'assessed'],
     );
     assert.equal(assessment.notifyAuthority, true);
-    assert.deepEqual(incident.assessment, assessment);
-    await assert.rejects(recordAssessment(register, 'nope', FACTS, DPO), /no incident nope/);
-    assert.equal(register.events.length, 2, 'nothing written for an unknown incident');
+    const stored = await register.get(id);
+    assert.deepEqual(stored.assessment, assessment, 'the reasons in both languages are kept');
+    assert.deepEqual(stored.facts, FACTS);
+    await assert.rejects(recordAssessment(register, 'nope', FACTS, DPO), /no incident "nope"/);
   });
 
   it('refuses a decision before there is an assessment', async () => {
+    const id = await newIncident();
     await assert.rejects(
-      recordDecision(new FakeRegister(), 'inc-1', { notifyAuthority: true, notifyDataSubjects: false }, DPO),
-      (e: Error) => e instanceof DecisionError && /has no assessment yet.*--incident inc-1/.test(e.message),
+      recordDecision(register, id, { notifyAuthority: true, notifyDataSubjects: false }, DPO),
+      (e: Error) =>
+        e instanceof DecisionError &&
+        e.message.includes(`has no assessment yet`) &&
+        e.message.includes(`--incident ${id}`),
     );
   });
 
   it('records a decision that follows the advice without a reason, one that departs only with one', async () => {
-    const register = new FakeRegister();
-    await recordAssessment(register, 'inc-1', FACTS, DPO);
+    const id = await newIncident();
+    await recordAssessment(register, id, FACTS, DPO);
     const follows = await recordDecision(
       register,
-      'inc-1',
+      id,
       { notifyAuthority: true, notifyDataSubjects: false },
       DPO,
     );
     assert.equal(follows.followsRecommendation, true);
     assert.deepEqual(
-      follows.incident.decisions.map((d) => [d.topic, d.value, d.reasoning]),
+      follows.incident.decisions.map((d) => [d.topic, d.value, d.reasoning, d.by]),
       [
-        ['notify-authority', true, 'as recommended by the assessment'],
-        ['notify-data-subjects', false, 'as recommended by the assessment'],
+        ['notify-authority', true, 'as recommended by the assessment', DPO.actor],
+        ['notify-data-subjects', false, 'as recommended by the assessment', DPO.actor],
       ],
     );
 
     await assert.rejects(
-      recordDecision(
-        register,
-        'inc-1',
-        { notifyAuthority: false, notifyDataSubjects: false, reason: '  ' },
-        DPO,
-      ),
+      recordDecision(register, id, { notifyAuthority: false, notifyDataSubjects: false, reason: '  ' }, DPO),
       /differs from the recommendation \(notify the AP: yes, notify the people: no\): give the justification with --reason/,
     );
     const departs = await recordDecision(
       register,
-      'inc-1',
+      id,
       {
         notifyAuthority: true,
         notifyDataSubjects: true,
@@ -109,18 +91,14 @@ describe('recording an assessment and the DPO decision', () => {
       departs.incident.decisions.at(-1)?.reasoning,
       'the customer asks to inform its subscribers as well',
     );
+    assert.equal(departs.incident.decisions.length, 4, 'earlier decisions stay in the history');
   });
 
   it('refuses to tell the people without telling the AP', async () => {
-    const register = new FakeRegister();
-    await recordAssessment(register, 'inc-1', FACTS, DPO);
+    const id = await newIncident();
+    await recordAssessment(register, id, FACTS, DPO);
     await assert.rejects(
-      recordDecision(
-        register,
-        'inc-1',
-        { notifyAuthority: false, notifyDataSubjects: true, reason: 'x' },
-        DPO,
-      ),
+      recordDecision(register, id, { notifyAuthority: false, notifyDataSubjects: true, reason: 'x' }, DPO),
       /without notifying the AP is not possible/,
     );
   });

@@ -32,6 +32,7 @@ describe('admin API: incident assessment', () => {
       { log: createLogger('silent') },
     );
     dpo = await t.app.admins.add('fg', 'dpo', DPO_PASSWORD);
+    await t.app.tenants.add('acme', 'Acme Test BV');
     server = await startAdminServer({ app: t.app });
     c = new AdminClient(server.url, server.certificate.cert);
     assert.equal((await c.login('fg', DPO_PASSWORD, codeAt(dpo.uri, t.clock))).status, 204);
@@ -71,6 +72,58 @@ describe('admin API: incident assessment', () => {
       'confidentiality: must be one of none, exposed-no-evidence-of-access, known-recipients, unknown-recipients',
       'people: must be {count} or {min, max} (with optional vulnerable and categories)',
     ]);
+  });
+
+  it('records facts and the assessment on an incident, then the decision beside it', async () => {
+    const actor = { actor: 'fg', role: 'dpo' as const, address: '127.0.0.1' };
+    const { id } = await t.app.incidents.report(
+      { title: 'Contact export reachable', tenants: ['acme'] },
+      actor,
+    );
+    const facts = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+
+    const early = await c.write('POST', `/api/incidents/${id}/decision`, {
+      notifyAuthority: true,
+      notifyDataSubjects: false,
+    });
+    assert.equal(early.status, 400);
+    assert.match(early.json().error, /has no assessment yet/);
+
+    const recorded = await c.write('POST', `/api/incidents/${id}/facts`, facts);
+    assert.equal(recorded.status, 200, recorded.text);
+    assert.equal(recorded.json().notifyAuthority, true);
+    const bad = await c.write('POST', `/api/incidents/${id}/facts`, { ...facts, people: { count: -1 } });
+    assert.deepEqual(bad.json().issues, ['people.count: must be 0 or more']);
+    assert.equal((await c.write('POST', '/api/incidents/nope/facts', facts)).status, 404);
+
+    const refused = await c.write('POST', `/api/incidents/${id}/decision`, {
+      notifyAuthority: false,
+      notifyDataSubjects: false,
+    });
+    assert.equal(refused.status, 400);
+    assert.match(refused.json().error, /differs from the recommendation.*justification/);
+    const decided = await c.write('POST', `/api/incidents/${id}/decision`, {
+      notifyAuthority: false,
+      notifyDataSubjects: false,
+      reason: 'the export held only business contact details that are public on the company websites',
+    });
+    assert.equal(decided.status, 200, decided.text);
+    assert.equal(decided.json().followsRecommendation, false);
+
+    const incident = await t.app.incidents.get(id);
+    assert.deepEqual(
+      incident.events
+        .map((e) => e.body.type)
+        .filter((type) => ['facts-recorded', 'assessed', 'decided'].includes(type)),
+      ['facts-recorded', 'assessed', 'decided', 'decided'],
+    );
+    assert.deepEqual(
+      incident.decisions.filter((d) => d.topic.startsWith('notify-')).map((d) => [d.topic, d.value, d.by]),
+      [
+        ['notify-authority', false, 'fg'],
+        ['notify-data-subjects', false, 'fg'],
+      ],
+    );
   });
 
   it('is described in the OpenAPI document with the facts schema', async () => {
