@@ -132,7 +132,7 @@ export const reasons = {
   trustedNotDeleted: () =>
     reason(
       'trusted-recipient-not-deleted',
-      'De ontvanger is betrouwbaar, maar heeft nog niet bevestigd dat de gegevens zijn verwijderd. Vraag daarom; met die bevestiging kan het risico vervallen.',
+      'De ontvanger is betrouwbaar, maar heeft nog niet bevestigd dat de gegevens zijn verwijderd. Vraag om die bevestiging: daarmee kan het risico vervallen.',
       'The recipient is trusted but has not yet confirmed that the data were deleted. Ask for it: with that confirmation the risk may fall away.',
     ),
   integrityNotUsed: () =>
@@ -244,7 +244,7 @@ export const reasons = {
   exfiltrated: () =>
     reason(
       'exfiltrated',
-      'De gegevens zijn aantoonbaar weggenomen: ze zijn buiten onze controle.',
+      'De gegevens zijn aantoonbaar weggenomen: ze zijn niet meer onder onze controle.',
       'The data were demonstrably taken: they are out of our control.',
     ),
   exfiltrationPossible: () =>
