@@ -188,7 +188,10 @@ export const incidentFactsSchema = z
         .meta({
           description: 'Who received the data, and whether a trusted recipient confirmed deleting them.',
         }),
-      exfiltration: oneOf(EXFILTRATION).meta({ description: 'Whether data were copied out of our systems.' }),
+      exfiltration: oneOf(EXFILTRATION).meta({
+        description:
+          'Whether data were copied out of our systems (a stolen device: confirmed; a lost one: possible).',
+      }),
       backupAvailable: bool()
         .default(false)
         .meta({ description: 'Whether a backup exists from which lost data can be restored.' }),
