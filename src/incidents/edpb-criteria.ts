@@ -85,8 +85,11 @@ export function confidentialityCriteria(facts: IncidentFacts): LossCriteria {
   // trusted recipient (bound to confidentiality) who confirms deletion will not be misused, so the
   // loss carries no risk. EDPB 01/2021 (the accidental e-mail to a trusted third party) makes this
   // conditional on no sensitive data being involved; with sensitive data or vulnerable people we still
-  // recommend notifying the AP, but a high risk is not likely once the data are deleted.
-  if (facts.recipient.kind === 'trusted' && facts.recipient.confirmedDeleted) {
+  // recommend notifying the AP, but a high risk is not likely once the data are deleted. Only when the
+  // trusted recipient is all there is: data that also went to unknown people or were taken are not
+  // made safe by one recipient's deletion.
+  const onlyTrusted = facts.confidentiality !== 'unknown-recipients' && facts.exfiltration !== 'confirmed';
+  if (facts.recipient.kind === 'trusted' && facts.recipient.confirmedDeleted && onlyTrusted) {
     if (sensitive || vulnerable)
       return {
         state: 'settled',
@@ -96,7 +99,9 @@ export function confidentialityCriteria(facts: IncidentFacts): LossCriteria {
   }
   if (facts.recipient.kind === 'trusted') findings.push({ reason: reasons.trustedNotDeleted() });
 
-  // Did the data actually reach someone else? A lost device with no sign of access is exposure only.
+  // Did (or could) the data reach someone else? Only an exposure without any recipient (kind none,
+  // e.g. an open share that the access log shows nobody opened) counts as exposure only; a lost or
+  // stolen device has an unknown recipient.
   const reachedOthers =
     facts.confidentiality === 'known-recipients' ||
     facts.confidentiality === 'unknown-recipients' ||

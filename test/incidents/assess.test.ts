@@ -171,6 +171,14 @@ describe('assess: recommendation and reasons', () => {
       }),
     );
     assert.deepEqual([sensitive.notifyAuthority, sensitive.notifyDataSubjects], [true, false]);
+    const alsoTaken = assess(
+      facts({
+        data: ['name', 'financial'],
+        recipient: { kind: 'trusted', confirmedDeleted: true },
+        exfiltration: 'confirmed',
+      }),
+    );
+    assert.equal(alsoTaken.notifyDataSubjects, true, 'one deletion does not undo an exfiltration');
   });
 
   it('does not count weak encryption, a compromised key or pseudonymisation as unintelligible', () => {
