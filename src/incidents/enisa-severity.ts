@@ -114,7 +114,7 @@ export function dpcParts(facts: IncidentFacts): DpcPart[] {
   return [...new Set(facts.data)].map((category) => {
     const adjustment =
       vulnerable +
-      facts.dpcAdjustments.filter((a) => a.category === category).reduce((sum, a) => sum + a.by, 0);
+      (facts.dpcAdjustments ?? []).filter((a) => a.category === category).reduce((sum, a) => sum + a.by, 0);
     const base = basic(category);
     // "The DPC scoring of any data type can always vary from 1 to 4."
     return { category, base, adjustment, score: clamp(base + adjustment, 1, 4) };

@@ -198,7 +198,8 @@ export const incidentFactsSchema = z
       dpcAdjustments: z
         .array(dpcAdjustment, { error: required('a list of {category, by, reason}') })
         .max(15, 'must have at most 15 entries')
-        .default([])
+        // Optional rather than defaulted: facts recorded before this field existed stay valid as typed.
+        .optional()
         .meta({
           description:
             "The DPO's contextual corrections of the ENISA score of a data category, each with its reason.",
@@ -224,7 +225,7 @@ export const incidentFactsSchema = z
         path: ['confidentiality'],
         message: `must not be none when exfiltration is ${facts.exfiltration} (data that may have been taken were exposed)`,
       });
-    facts.dpcAdjustments.forEach((adjustment, i) => {
+    (facts.dpcAdjustments ?? []).forEach((adjustment, i) => {
       if (!facts.data.includes(adjustment.category))
         ctx.addIssue({
           code: 'custom',
