@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { incidentsAssessCommands } from './incidents-assess.js';
 import { incidentsRegisterCommands } from './incidents-register.js';
 
 /**
@@ -13,5 +14,6 @@ export function incidentsCommand(program: Command, io: CliIo): Command {
       'the breach (datalek) register: incidents, their workflow and clocks, risk assessment, informing customers (docs/incidents.md)',
     );
   incidentsRegisterCommands(incidents, program, io);
+  incidentsAssessCommands(incidents, program, io);
   return incidents;
 }
