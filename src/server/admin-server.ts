@@ -26,6 +26,7 @@ import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
+import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -241,6 +242,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     tenantRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
+    incidentDocumentRoutes(routes, deps);
   });
   return { server, certificate };
 }
