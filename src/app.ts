@@ -8,6 +8,7 @@ import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
 import type { MailOutbox } from './incidents/incident-model.js';
 import { IncidentRegister } from './incidents/incident-register.js';
+import { IncidentReminders } from './incidents/incident-reminders.js';
 import { LogOutbox } from './incidents/log-outbox.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
@@ -74,6 +75,8 @@ export interface App {
   securityEvents: SecurityEventLog;
   /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
   incidents: IncidentRegister;
+  /** E-mails the DPO and operators before each incident deadline; `koppel run` calls runDue() on an interval. */
+  incidentReminders: IncidentReminders;
   /** Outgoing e-mail (the notifications helper's SMTP outbox, or a logging default). */
   outbox: MailOutbox;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
@@ -164,6 +167,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       audit,
       securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
       incidents,
+      incidentReminders: new IncidentReminders({
+        register: incidents,
+        config,
+        clock,
+        outbox,
+        log: () => logger.get(),
+      }),
       outbox,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,

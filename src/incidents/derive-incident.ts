@@ -38,7 +38,7 @@ export function describeEvent(body: IncidentEventBody): string {
     case 'follow-up-sent':
       return `follow-up notice ${body.number} sent to customer ${body.tenantId} (contact ${body.contactIndex + 1})`;
     case 'reminder-sent':
-      return `reminder sent: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
+      return `${body.recipients === 0 ? 'reminder due but not sent (no address is set)' : 'reminder sent'}: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
   }
 }
 

@@ -104,7 +104,14 @@ export type IncidentEventBody =
     }
   | { type: 'acknowledged'; tenantId: string; contactIndex: number; via: 'code' | 'phone' }
   | { type: 'follow-up-sent'; tenantId: string; number: number; contactIndex: number }
-  | { type: 'reminder-sent'; deadline: DeadlineName; fraction: number; tenantId?: string };
+  | {
+      type: 'reminder-sent';
+      deadline: DeadlineName;
+      fraction: number;
+      tenantId?: string;
+      /** How many addresses it went to; 0 when none is set (recorded so it is not retried each round). */
+      recipients?: number;
+    };
 
 export type IncidentEventType = IncidentEventBody['type'];
 

@@ -25,6 +25,7 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -240,6 +241,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     opsRoutes(routes, deps);
+    incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);
   });
   return { server, certificate };
