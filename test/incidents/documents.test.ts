@@ -344,6 +344,25 @@ describe('AP sheet: where each answer comes from', () => {
     assert.equal(byQuestion(context({ lang: 'en' }), fullIncident()).get(q)?.status, 'derived');
   });
 
+  it('where koppel’s operator is the controller, the sheet is filled in with our own details', () => {
+    const own: Deadline = { name: 'own-authority', from: T0, due: T0 + 72 * HOUR, state: 'open' };
+    const ctx = context({ lang: 'en', tenant: null, deadlines: [own] });
+    const answers = byQuestion(ctx, fullIncident({ tenants: [], operatorIsController: true }));
+    assert.deepEqual(answers.get('Organisation (name, address)'), {
+      question: 'Organisation (name, address)',
+      status: 'recorded',
+      value: 'Voorbeeld Koppelingen B.V., Teststraat 1, 1000 AA Teststad',
+    });
+    assert.equal(answers.get('Chamber of Commerce (KvK) number')?.value, '00000000');
+    assert.equal(answers.has('Was another organisation involved in the breach?'), false);
+    assert.equal(answers.get('When the processor became aware')?.value, '28 March 2026 at 12:15 CET');
+    // Our own 72 hours, from 28 March 09:15 UTC (10:15 CET) to 31 March 09:15 UTC (11:15 CEST).
+    assert.match(
+      answers.get('Reasons for notifying after 72 hours')?.value ?? '',
+      /31 March 2026 at 11:15 CEST/,
+    );
+  });
+
   it('a recorded decision on informing the people is recorded, with its reasoning', () => {
     const incident = fullIncident({
       decisions: [
