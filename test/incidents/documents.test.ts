@@ -429,6 +429,24 @@ describe('incident documents: edge cases', () => {
     assert.match(md, /your 72 hours end on 31 March 2026 at 14:15 CEST/);
   });
 
+  it('shows the DPO’s decisions on notifying, not the workflow steps', () => {
+    const incident = fullIncident({
+      decisions: [
+        { at: T0, by: 'test-dpo-1', topic: 'breach-confirmed', value: true, reasoning: 'stap' },
+        {
+          at: T0,
+          by: 'test-dpo-1',
+          topic: 'notify-data-subjects',
+          value: false,
+          reasoning: 'Sleutel snel ingetrokken.',
+        },
+      ],
+    });
+    const md = renderMarkdown([buildIncidentDocument('customer-notice', incident, context({ lang: 'en' }))]);
+    assert.match(md, /- Decision \(Inform the people concerned\): no\. Sleutel snel ingetrokken\./);
+    assert.doesNotMatch(md, /breach-confirmed/);
+  });
+
   it('tailors the advice to the data categories', () => {
     const incident = fullIncident({ facts: { ...fullIncident().facts!, data: ['financial'] } });
     const doc = buildIncidentDocument('subject-notice', incident, context({ lang: 'en' }));

@@ -139,9 +139,20 @@ function assessmentBlocks(t: DocTexts, incident: Incident): Block[] {
     },
     { kind: 'list', items: a.reasons.map((r) => (t.lang === 'nl' ? r.nl : r.en)) },
   ];
-  const decisions = incident.decisions.map((d) =>
-    c.decision(d.topic, typeof d.value === 'boolean' ? (d.value ? t.yes : t.no) : d.value, d.reasoning),
-  );
+  // The DPO's decisions on notifying, which may differ from the recommendation; not the workflow steps.
+  const topics: Record<string, string> = {
+    'notify-authority': c.recommendAuthority,
+    'notify-data-subjects': c.recommendSubjects,
+  };
+  const decisions = incident.decisions
+    .filter((d) => topics[d.topic])
+    .map((d) =>
+      c.decision(
+        topics[d.topic] ?? d.topic,
+        typeof d.value === 'boolean' ? (d.value ? t.yes : t.no) : d.value,
+        d.reasoning,
+      ),
+    );
   if (decisions.length > 0) blocks.push({ kind: 'list', items: decisions });
   return blocks;
 }
