@@ -9,6 +9,8 @@ import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { Outbox } from './notifications/outbox.js';
+import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
@@ -19,6 +21,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { DefinitionStore } from './sync/definition-store.js';
 import type { ConnectorFactory } from './sync/ports/index.js';
 import { SyncEngine } from './sync/sync-engine.js';
+import { TenantContactsStore } from './tenants/tenant-contacts-store.js';
 import { TenantStore } from './tenants/tenant-store.js';
 
 export interface AppOptions {
@@ -36,6 +39,8 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** The mailer behind the outbox; default SMTP from `notifications` (null: none configured). */
+  mailer?: Mailer | null;
 }
 
 export interface App {
@@ -61,6 +66,10 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** Each tenant's controller details and breach-notice contacts, sealed with its key. */
+  tenantContacts: TenantContactsStore;
+  /** Every e-mail koppel sends, durable and retried; `koppel run` calls outbox.deliverDue(). */
+  outbox: Outbox;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -113,6 +122,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
     });
+    const mailer = lazyMailer(config, options.mailer);
+    const outbox = new Outbox({ store, keys, clock, random, mailer: mailer.get, log: () => logger.get() });
     return {
       config,
       env: options.env ?? process.env,
@@ -133,10 +144,19 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       loginThrottle: new LoginThrottle(store, clock),
       audit,
       securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
+      tenantContacts: new TenantContactsStore(
+        store,
+        keys,
+        tenants,
+        clock,
+        config.processor.notificationHours,
+      ),
+      outbox,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       close: async () => {
         await engine.close();
+        mailer.close();
         logger.close();
         await store.close();
       },
@@ -156,5 +176,19 @@ function lazyLogger(config: KoppelConfig, clock: Clock, given: Logger | undefine
       return made.logger;
     },
     close: () => made?.close(),
+  };
+}
+
+/** The SMTP connection is opened on the first delivery, so a command that sends nothing opens none. */
+function lazyMailer(config: KoppelConfig, given: Mailer | null | undefined) {
+  let made: Mailer | null | undefined = given;
+  return {
+    get: (): Mailer | null => {
+      if (made === undefined) made = createSmtpMailer(config.notifications);
+      return made;
+    },
+    close: () => {
+      if (given === undefined) made?.close();
+    },
   };
 }
