@@ -25,9 +25,11 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
@@ -239,6 +241,8 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     opsRoutes(routes, deps);
+    tenantContactsRoutes(routes, deps);
+    notificationsRoutes(routes, deps);
   });
   return { server, certificate };
 }
