@@ -11,6 +11,7 @@ import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
 import { Outbox } from './notifications/outbox.js';
 import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
+import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
@@ -41,6 +42,10 @@ export interface AppOptions {
   mailplusFrom?: number;
   /** The mailer behind the outbox; default SMTP from `notifications` (null: none configured). */
   mailer?: Mailer | null;
+  /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
+  leaseOwner?: LeaseOwner;
+  /** Whether a pid runs on this machine; default a signal-0 probe. */
+  processAlive?: (pid: number) => boolean;
 }
 
 export interface App {
@@ -97,6 +102,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
+      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
     const tenants = new TenantStore(store.db, keys, clock);

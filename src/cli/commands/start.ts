@@ -19,6 +19,14 @@ export function startCommand(program: Command, io: CliIo): void {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
       const { engine, log } = app;
+      // Before the first claim: a koppel killed on this machine left claims whose payloads would
+      // otherwise wait out their lease (up to queue.leaseSeconds) before anyone delivers them.
+      const released = await app.queue.releaseOrphanedLeases();
+      if (released > 0)
+        log.info(
+          { event: 'queue.leases-released', messages: released },
+          'took back the claims of a stopped koppel',
+        );
       const tenants = await syncableTenants(app.tenants, log);
       // One listener: the admin server also answers what the status API did (/healthz, /readyz, /api/status).
       const status = await openAdminServer({ app, engine }, options.once ?? false);
@@ -39,6 +47,10 @@ export function startCommand(program: Command, io: CliIo): void {
       io.out(
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
+      if (released > 0)
+        io.out(
+          `  queue:       took back ${released} messages claimed by a koppel that stopped without finishing`,
+        );
       for (const line of status.lines) io.out(line);
       const progress = startLoadProgress({ engine, tenants, out: io.out, clock: app.clock });
       const syncRound = () => syncAllOnce(engine, tenants, log);
