@@ -5,6 +5,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
+import type { DueJob } from './incidents/due-jobs.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -79,6 +80,8 @@ export interface App {
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
+  dueJobs: DueJob[];
   close(): Promise<void>;
 }
 
@@ -161,6 +164,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       outbox,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      dueJobs: [],
       close: async () => {
         await engine.close();
         mailer.close();

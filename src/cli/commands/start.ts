@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type App, createApp } from '../../app.js';
 import { every } from '../../clock.js';
+import { DUE_JOBS_INTERVAL_MS, runDueJobs } from '../../incidents/due-jobs.js';
 import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -56,6 +57,8 @@ export function startCommand(program: Command, io: CliIo): void {
       const syncRound = () => syncAllOnce(engine, tenants, log);
       const first = await syncRound();
       await retentionRound(app);
+      const dueRound = () => runDueJobs(app.dueJobs, log);
+      await dueRound();
       if (options.once) {
         progress.stop();
         await app.close();
@@ -70,17 +73,19 @@ export function startCommand(program: Command, io: CliIo): void {
       const retention = every(app.clock, RETENTION_INTERVAL_MS, () =>
         retentionRound(app).catch((error) => log.error({ err: error }, 'retention failed')),
       );
+      const due = every(app.clock, DUE_JOBS_INTERVAL_MS, dueRound);
       // Stopping also cancels the waits between rounds: a pending wait would keep the process alive
       // for up to a poll interval after "koppel stopped".
       const stop = () => {
         void sync.stop();
         void retention.stop();
+        void due.stop();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
       io.out('koppel is running; press Ctrl-C to stop');
-      await Promise.all([sync.done, retention.done]);
+      await Promise.all([sync.done, retention.done, due.done]);
       progress.stop();
       await status.server?.close();
       await app.close();
