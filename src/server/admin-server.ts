@@ -25,6 +25,7 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -243,6 +244,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     opsRoutes(routes, deps);
     tenantContactsRoutes(routes, deps);
     notificationsRoutes(routes, deps);
+    incidentNotifyRoutes(routes, deps);
   });
   return { server, certificate };
 }

@@ -8,7 +8,8 @@ const shellActor = (): Actor => ({ ...cliActor(), role: 'cli' });
 
 const contactNumber = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10) throw new InvalidArgumentError('must be a contact number from 1 to 10');
+  if (!Number.isInteger(n) || n < 1 || n > 10)
+    throw new InvalidArgumentError('must be a contact number from 1 to 10');
   return n;
 };
 
@@ -27,7 +28,9 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
 
   incidents
     .command('notify <id>')
-    .description('inform every affected customer: an e-mail with an acknowledgement code and a phone task per contact')
+    .description(
+      'inform every affected customer: an e-mail with an acknowledgement code and a phone task per contact',
+    )
     .option('--json', 'print one JSON object')
     .action((id: string, options: { json?: boolean }) =>
       withApp(globals(), io, async (app) => {
@@ -37,7 +40,7 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
           ...cliActor(),
           action: 'incident.notify',
           target: id,
-          result: count('failed') + count('no-contacts') > 0 ? 'partial' : 'ok',
+          result: count('failed') > 0 ? 'failed' : 'ok',
           detail: { notified: count('notified'), noContacts: count('no-contacts'), failed: count('failed') },
         });
         if (options.json) return io.out(JSON.stringify(result));
@@ -48,7 +51,9 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
               `  ${t.tenantId}: notice e-mail queued for contact ${t.contact} and a phone task made (koppel incidents calls ${id}); their 72 hours run until ${t.authorityDeadline}`,
             );
           else if (t.status === 'already-notified')
-            io.out(`  ${t.tenantId}: already notified since ${t.since}${t.acknowledged ? ', acknowledged' : ''}`);
+            io.out(
+              `  ${t.tenantId}: already notified since ${t.since}${t.acknowledged ? ', acknowledged' : ''}`,
+            );
           else io.out(`  ${t.tenantId}: ${t.status.toUpperCase()}: ${t.detail}`);
         }
         if (!app.config.notifications.smtp.url)
@@ -66,7 +71,13 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
       withApp(globals(), io, async (app) => {
         try {
           const result = await app.escalation.acknowledge(id, options.tenant, options.code, shellActor());
-          await app.audit.append({ ...cliActor(), action: 'incident.ack', target: id, result: 'ok', detail: { tenant: options.tenant } });
+          await app.audit.append({
+            ...cliActor(),
+            action: 'incident.ack',
+            target: id,
+            result: 'ok',
+            detail: { tenant: options.tenant },
+          });
           if (options.json) return io.out(JSON.stringify(result));
           io.out(
             result.status === 'acknowledged'
@@ -74,7 +85,13 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
               : `tenant ${options.tenant} had already acknowledged (contact ${result.contact})`,
           );
         } catch (error) {
-          await app.audit.append({ ...cliActor(), action: 'incident.ack', target: id, result: 'refused', detail: { tenant: options.tenant } });
+          await app.audit.append({
+            ...cliActor(),
+            action: 'incident.ack',
+            target: id,
+            result: 'refused',
+            detail: { tenant: options.tenant },
+          });
           throw error;
         }
       }),
@@ -88,7 +105,8 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
       withApp(globals(), io, async (app) => {
         const tasks = await app.escalation.calls(id);
         if (options.json) return io.out(JSON.stringify({ incidentId: id, tasks }));
-        if (tasks.length === 0) return io.out(`no phone tasks for incident ${id} (koppel incidents notify ${id})`);
+        if (tasks.length === 0)
+          return io.out(`no phone tasks for incident ${id} (koppel incidents notify ${id})`);
         for (const line of tasks.flatMap(describeTask)) io.out(line);
       }),
     );
@@ -97,12 +115,19 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
     .command('call <id>')
     .description("record a phone call's outcome; reached acknowledges for the customer")
     .requiredOption('--tenant <tenant>', 'the customer (tenant id)')
-    .requiredOption('--contact <n>', 'the contact number shown by koppel incidents calls (1 = first)', contactNumber)
+    .requiredOption(
+      '--contact <n>',
+      'the contact number shown by koppel incidents calls (1 = first)',
+      contactNumber,
+    )
     .requiredOption('--outcome <outcome>', CALL_OUTCOMES.join(' | '), outcome)
     .option('--note <text>', 'what was agreed (no names or numbers: they are in the contact list)')
     .option('--json', 'print one JSON object')
     .action(
-      (id: string, options: { tenant: string; contact: number; outcome: CallOutcome; note?: string; json?: boolean }) =>
+      (
+        id: string,
+        options: { tenant: string; contact: number; outcome: CallOutcome; note?: string; json?: boolean },
+      ) =>
         withApp(globals(), io, async (app) => {
           const result = await app.escalation.recordCall(
             id,
@@ -129,7 +154,10 @@ export function incidentsNotifyCommands(incidents: Command, program: Command, io
   incidents
     .command('update <id>')
     .description('send a numbered follow-up notice to each customer contact who acknowledged')
-    .requiredOption('--message <text>', 'what is new (facts about the incident; no personal data of the people concerned)')
+    .requiredOption(
+      '--message <text>',
+      'what is new (facts about the incident; no personal data of the people concerned)',
+    )
     .option('--json', 'print one JSON object')
     .action((id: string, options: { message: string; json?: boolean }) =>
       withApp(globals(), io, async (app) => {

@@ -39,7 +39,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
         await audit(request, {
           action: 'incident.notify',
           target: request.params.id,
-          result: count('failed') + count('no-contacts') > 0 ? 'partial' : 'ok',
+          result: count('failed') > 0 ? 'failed' : 'ok',
           detail: { notified: count('notified'), noContacts: count('no-contacts'), failed: count('failed') },
         });
         return loose(result);
@@ -61,11 +61,26 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
       answerOr400(reply, async () => {
         const { tenant: tenantId, code } = request.body;
         try {
-          const result = await app.escalation.acknowledge(request.params.id, tenantId, code, actorOf(request));
-          await audit(request, { action: 'incident.ack', target: request.params.id, result: 'ok', detail: { tenant: tenantId } });
+          const result = await app.escalation.acknowledge(
+            request.params.id,
+            tenantId,
+            code,
+            actorOf(request),
+          );
+          await audit(request, {
+            action: 'incident.ack',
+            target: request.params.id,
+            result: 'ok',
+            detail: { tenant: tenantId },
+          });
           return loose(result);
         } catch (error) {
-          await audit(request, { action: 'incident.ack', target: request.params.id, result: 'refused', detail: { tenant: tenantId } });
+          await audit(request, {
+            action: 'incident.ack',
+            target: request.params.id,
+            result: 'refused',
+            detail: { tenant: tenantId },
+          });
           throw error;
         }
       }),
@@ -138,7 +153,11 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
     },
     async (request, reply) =>
       answerOr400(reply, async () => {
-        const results = await app.escalation.followUp(request.params.id, request.body.message, actorOf(request));
+        const results = await app.escalation.followUp(
+          request.params.id,
+          request.body.message,
+          actorOf(request),
+        );
         await audit(request, {
           action: 'incident.update',
           target: request.params.id,
