@@ -6,11 +6,15 @@ import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
+import { Escalation } from './incidents/escalation.js';
+import type { MailOutbox } from './incidents/incident-model.js';
+import { IncidentRegister } from './incidents/incident-register.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
 import { Outbox } from './notifications/outbox.js';
+import { runNotificationRound } from './notifications/outbox-delivery.js';
 import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
 import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
@@ -47,6 +51,8 @@ export interface AppOptions {
   leaseOwner?: LeaseOwner;
   /** Whether a pid runs on this machine; default a signal-0 probe. */
   processAlive?: (pid: number) => boolean;
+  /** Where e-mails go (breach notices, the DPO's alerts, reminders); default one that only logs. */
+  outbox?: MailOutbox;
 }
 
 export interface App {
@@ -72,10 +78,16 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
+  incidents: IncidentRegister;
+  /** Where e-mails are put (the register, the escalation, alerts): mailOutbox unless a test gave one. */
+  outbox: MailOutbox;
+  /** The durable SMTP outbox: listed, delivered and retried (`koppel notifications`, the due jobs). */
+  mailOutbox: Outbox;
   /** Each tenant's controller details and breach-notice contacts, sealed with its key. */
   tenantContacts: TenantContactsStore;
-  /** Every e-mail koppel sends, durable and retried; `koppel run` calls outbox.deliverDue(). */
-  outbox: Outbox;
+  /** Informing customers: notices, acknowledgements, phone tasks, the next contact, follow-ups. */
+  escalation: Escalation;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -119,6 +131,26 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
     });
     const audit = new AuditLog(store, clock, () => logger.get());
+    const mailer = lazyMailer(config, options.mailer);
+    const mailOutbox = new Outbox({
+      store,
+      keys,
+      clock,
+      random,
+      mailer: mailer.get,
+      log: () => logger.get(),
+    });
+    const outbox = options.outbox ?? mailOutbox;
+    const incidents = new IncidentRegister({
+      store,
+      keys,
+      clock,
+      config,
+      tenants,
+      audit,
+      outbox,
+      log: () => logger.get(),
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -132,8 +164,24 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
     });
-    const mailer = lazyMailer(config, options.mailer);
-    const outbox = new Outbox({ store, keys, clock, random, mailer: mailer.get, log: () => logger.get() });
+    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
+    const tenantContacts = new TenantContactsStore(
+      store,
+      keys,
+      tenants,
+      clock,
+      config.processor.notificationHours,
+    );
+    const escalation = new Escalation({
+      register: incidents,
+      contacts: tenantContacts,
+      outbox,
+      clock,
+      random,
+      config,
+      securityEvents,
+      log: () => logger.get(),
+    });
     return {
       config,
       env: options.env ?? process.env,
@@ -153,18 +201,20 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),
       audit,
-      securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
-      tenantContacts: new TenantContactsStore(
-        store,
-        keys,
-        tenants,
-        clock,
-        config.processor.notificationHours,
-      ),
+      securityEvents,
+      incidents,
       outbox,
+      mailOutbox,
+      tenantContacts,
+      escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
-      dueJobs: [],
+      dueJobs: [
+        {
+          name: 'notifications',
+          runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),
+        },
+      ],
       close: async () => {
         await engine.close();
         mailer.close();

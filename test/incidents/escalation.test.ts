@@ -41,7 +41,7 @@ describe('escalation end to end through a real SMTP server', () => {
   let smtp: SmtpTestServer;
   let register: FakeRegister;
   let escalation: Escalation;
-  const round = () => runNotificationRound({ outbox: t.app.outbox, escalation, log: () => t.app.log });
+  const round = () => runNotificationRound({ outbox: t.app.mailOutbox, escalation, log: () => t.app.log });
   const mailsTo = (address: string): ReceivedMail[] => smtp.received.filter((m) => m.to.includes(address));
 
   before(async () => {
@@ -181,7 +181,7 @@ describe('escalation end to end through a real SMTP server', () => {
     );
     const refused = await round();
     assert.ok(refused.delivery.outcomes.every((o) => o.outcome === 'retrying'));
-    const pending = await t.app.outbox.list({ state: 'pending', incidentId: 'inc-1' });
+    const pending = await t.app.mailOutbox.list({ state: 'pending', incidentId: 'inc-1' });
     assert.equal(pending.length, 2);
     assert.ok(
       pending.every((m) => m.attempts === 1 && /550/.test(m.lastError ?? '')),

@@ -40,7 +40,7 @@ describe('mail outbox over a real SMTP server (STARTTLS)', () => {
   });
 
   it('stores the mail sealed, delivers it over STARTTLS and then erases recipient and text', async () => {
-    const { id } = await t.app.outbox.enqueue({
+    const { id } = await t.app.mailOutbox.enqueue({
       to: TO,
       subject: 'Test subject one',
       text: 'Body text one',
@@ -59,7 +59,7 @@ describe('mail outbox over a real SMTP server (STARTTLS)', () => {
     );
     assert.ok(!Buffer.from(raw.sealed).toString('latin1').includes('Body text'), 'the body is sealed');
 
-    const result = await t.app.outbox.deliverDue();
+    const result = await t.app.mailOutbox.deliverDue();
     assert.equal(result.configured, true);
     assert.deepEqual(
       result.outcomes.map((o) => o.outcome),
@@ -78,20 +78,20 @@ describe('mail outbox over a real SMTP server (STARTTLS)', () => {
     assert.equal(after.state, 'delivered');
     assert.equal(after.sealed, null, 'recipient and body erased on delivery');
     assert.equal(Number(after.attempts), 1);
-    assert.equal((await t.app.outbox.attempts(id))[0]!.outcome, 'sent');
+    assert.equal((await t.app.mailOutbox.attempts(id))[0]!.outcome, 'sent');
     assert.deepEqual(result.outcomes[0]!.incidentId, 'inc-1');
   });
 
   it('retries a refused delivery with backoff, then keeps it failed and visible and tells the operators', async () => {
     smtp.refuse = true;
     const before = smtp.received.length;
-    const { id } = await t.app.outbox.enqueue({ to: TO, subject: 'S', text: 'Retry me', kind: 'test' });
-    const first = await t.app.outbox.deliverDue();
+    const { id } = await t.app.mailOutbox.enqueue({ to: TO, subject: 'S', text: 'Retry me', kind: 'test' });
+    const first = await t.app.mailOutbox.deliverDue();
     assert.deepEqual(
       first.outcomes.map((o) => o.outcome),
       ['retrying'],
     );
-    let entry = (await t.app.outbox.get(id))!;
+    let entry = (await t.app.mailOutbox.get(id))!;
     assert.equal(entry.state, 'pending');
     assert.equal(entry.attempts, 1);
     assert.match(entry.lastError ?? '', /550/);
@@ -100,21 +100,21 @@ describe('mail outbox over a real SMTP server (STARTTLS)', () => {
 
     // Not before its time.
     t.clock.advance(retryDelay(1) - 1);
-    assert.equal((await t.app.outbox.deliverDue()).outcomes.length, 0);
+    assert.equal((await t.app.mailOutbox.deliverDue()).outcomes.length, 0);
     t.clock.advance(1);
-    assert.equal((await t.app.outbox.deliverDue()).outcomes[0]!.outcome, 'retrying');
+    assert.equal((await t.app.mailOutbox.deliverDue()).outcomes[0]!.outcome, 'retrying');
 
     for (let n = 2; n < MAX_ATTEMPTS; n++) {
       t.clock.advance(retryDelay(n));
-      const outcome = (await t.app.outbox.deliverDue()).outcomes[0]!;
+      const outcome = (await t.app.mailOutbox.deliverDue()).outcomes[0]!;
       assert.equal(outcome.outcome, n + 1 === MAX_ATTEMPTS ? 'failed' : 'retrying');
     }
-    entry = (await t.app.outbox.get(id))!;
+    entry = (await t.app.mailOutbox.get(id))!;
     assert.equal(entry.state, 'failed');
     assert.equal(entry.attempts, MAX_ATTEMPTS);
-    assert.equal((await t.app.outbox.attempts(id)).length, MAX_ATTEMPTS, 'every attempt recorded');
+    assert.equal((await t.app.mailOutbox.attempts(id)).length, MAX_ATTEMPTS, 'every attempt recorded');
     assert.deepEqual(
-      (await t.app.outbox.list({ state: 'failed' })).map((e) => e.id),
+      (await t.app.mailOutbox.list({ state: 'failed' })).map((e) => e.id),
       [id],
       'listed as failed, not dropped',
     );
@@ -124,12 +124,16 @@ describe('mail outbox over a real SMTP server (STARTTLS)', () => {
     assert.ok(!logLines.join('').includes('example.invalid'), 'no address in the log');
     assert.ok(!logLines.join('').includes('Retry me'), 'no body in the log');
     t.clock.advance(24 * 3_600_000);
-    assert.equal((await t.app.outbox.deliverDue()).outcomes.length, 0, 'a failed mail waits for a person');
+    assert.equal(
+      (await t.app.mailOutbox.deliverDue()).outcomes.length,
+      0,
+      'a failed mail waits for a person',
+    );
 
     // Once fixed, an operator puts it back in line.
     smtp.refuse = false;
-    assert.equal(await t.app.outbox.retry(id), true);
-    assert.equal((await t.app.outbox.deliverDue()).outcomes[0]!.outcome, 'sent');
+    assert.equal(await t.app.mailOutbox.retry(id), true);
+    assert.equal((await t.app.mailOutbox.deliverDue()).outcomes[0]!.outcome, 'sent');
     assert.equal(smtp.received.length, before + 1);
   });
 });
@@ -154,9 +158,9 @@ describe('SMTP settings', () => {
   it('with no SMTP server configured, nothing is sent and the mail stays pending', async () => {
     const t = await createTestApp('sqlite', {}, { log: createLogger('silent') });
     try {
-      const { id } = await t.app.outbox.enqueue({ to: TO, subject: 'S', text: 'T', kind: 'test' });
-      assert.deepEqual(await t.app.outbox.deliverDue(), { configured: false, outcomes: [] });
-      assert.equal((await t.app.outbox.get(id))!.state, 'pending');
+      const { id } = await t.app.mailOutbox.enqueue({ to: TO, subject: 'S', text: 'T', kind: 'test' });
+      assert.deepEqual(await t.app.mailOutbox.deliverDue(), { configured: false, outcomes: [] });
+      assert.equal((await t.app.mailOutbox.get(id))!.state, 'pending');
     } finally {
       await t.close();
     }

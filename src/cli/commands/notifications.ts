@@ -23,7 +23,7 @@ export function notificationsCommand(program: Command, io: CliIo): void {
       withApp(globals(), io, async (app) => {
         if (options.state && !STATES.includes(options.state as OutboxState))
           throw new Error(`--state must be one of ${STATES.join(', ')}`);
-        const mails = await app.outbox.list({
+        const mails = await app.mailOutbox.list({
           state: options.state as OutboxState | undefined,
           incidentId: options.incident,
         });
@@ -58,7 +58,7 @@ export function notificationsCommand(program: Command, io: CliIo): void {
     .description('put a failed mail back in line; the running koppel sends it')
     .action((id: string) =>
       withApp(globals(), io, async (app) => {
-        if (!(await app.outbox.retry(id)))
+        if (!(await app.mailOutbox.retry(id)))
           throw new Error(`no failed mail ${id} (see koppel notifications list --state failed)`);
         await app.audit.append({ ...cliActor(), action: 'notifications.retry', target: id, result: 'ok' });
         io.out(`mail ${id} is pending again`);
@@ -71,7 +71,7 @@ export function notificationsCommand(program: Command, io: CliIo): void {
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) =>
       withApp(globals(), io, async (app) => {
-        const result = await app.outbox.deliverDue();
+        const result = await app.mailOutbox.deliverDue();
         if (options.json) return io.out(JSON.stringify(result));
         if (!result.configured)
           return io.out(

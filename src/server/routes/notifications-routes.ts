@@ -31,7 +31,7 @@ export function notificationsRoutes(server: ZodServer, { app }: RouteDeps): void
       },
     },
     async (request) => ({
-      mails: await app.outbox.list({ state: request.query.state, incidentId: request.query.incident }),
+      mails: await app.mailOutbox.list({ state: request.query.state, incidentId: request.query.incident }),
     }),
   );
 }
