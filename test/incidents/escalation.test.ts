@@ -78,9 +78,34 @@ describe('escalation end to end through a real SMTP server', () => {
     await smtp?.close();
   });
 
+  /** A real incident of the register, confirmed and assessed, with facts and a measure taken. */
+  async function incidentInAssessment(tenants: string[]): Promise<string> {
+    const { incidents } = t.app;
+    const { id } = await incidents.report(
+      { title: 'Test incident: export file on a public share', summary: 'A synthetic incident.', tenants },
+      OPERATOR,
+    );
+    await incidents.advance(id, 'triage', { reason: 'looking into it' }, OPERATOR);
+    await incidents.advance(
+      id,
+      'breach-confirmed',
+      { reason: 'confirmed', awareAt: t.clock.now() },
+      OPERATOR,
+    );
+    await incidents.append(id, { type: 'facts-recorded', facts: FACTS }, OPERATOR);
+    await incidents.append(id, { type: 'measure', kind: 'taken', text: 'the share was closed' }, OPERATOR);
+    await incidents.advance(id, 'assessment', { reason: 'assessing the risk' }, OPERATOR);
+    return id;
+  }
+
   it('mails the primary contact, escalates at the right time, stops on the code, follows up', async () => {
-    register.create('inc-1', ['acme', 'bare'], FACTS);
-    const result = await escalation.notify('inc-1', OPERATOR);
+    const escalation = t.app.escalation;
+    const register = t.app.incidents;
+    const round = () => runNotificationRound({ outbox: t.app.mailOutbox, escalation, log: () => t.app.log });
+    const id = await incidentInAssessment(['acme', 'bare']);
+    await round();
+    const dpoBefore = mailsTo('dpo@example.invalid').length;
+    const result = await escalation.notify(id, OPERATOR);
     assert.equal(result.state, 'informing-customers', 'moved from assessment');
     const [acme, bare] = result.tenants;
     assert.equal(acme?.status, 'notified');
@@ -110,12 +135,12 @@ describe('escalation end to end through a real SMTP server', () => {
       assert.ok(notice.includes(part), `the notice says "${part}"`);
     assert.equal(
       mailsTo('dpo@example.invalid').length,
-      1,
+      dpoBefore + 1,
       'the DPO is alerted about the tenant without contacts',
     );
     assert.equal(mailsTo('ops@example.invalid').length, 1);
 
-    const tasks = await escalation.calls('inc-1');
+    const tasks = await escalation.calls(id);
     assert.equal(tasks.length, 1);
     assert.equal(tasks[0]!.phone, '+31612345678');
     assert.equal(tasks[0]!.outcome, 'open');
@@ -134,10 +159,10 @@ describe('escalation end to end through a real SMTP server', () => {
     const second = mailsTo('test2@example.invalid');
     assert.equal(second.length, 1, 'contact 2 is mailed at 60 minutes');
     assert.match(second[0]!.raw, /Dear Test Contact 2/, "in the contact's language");
-    assert.equal((await escalation.calls('inc-1')).length, 2, 'a phone task for contact 2 too');
+    assert.equal((await escalation.calls(id)).length, 2, 'a phone task for contact 2 too');
 
     // A wrong code is refused and recorded as a security event.
-    await assert.rejects(escalation.acknowledge('inc-1', 'acme', 'AAAA-AAAA-AA', OPERATOR), /does not match/);
+    await assert.rejects(escalation.acknowledge(id, 'acme', 'AAAA-AAAA-AA', OPERATOR), /does not match/);
     const events = await t.app.store.db
       .selectFrom('security_events')
       .selectAll()
@@ -145,7 +170,7 @@ describe('escalation end to end through a real SMTP server', () => {
       .execute();
     assert.equal(events.length, 1);
 
-    const ack = await escalation.acknowledge('inc-1', 'acme', ackCodeIn(second[0]!), OPERATOR);
+    const ack = await escalation.acknowledge(id, 'acme', ackCodeIn(second[0]!), OPERATOR);
     assert.deepEqual(ack, { status: 'acknowledged', tenantId: 'acme', contact: 2, customersInformed: false });
     const before = smtp.received.length;
     t.clock.advance(120 * MINUTE);
@@ -160,18 +185,14 @@ describe('escalation end to end through a real SMTP server', () => {
     await t.app.tenantContacts.set('bare', { ...EXAMPLE, contacts: [{ ...EXAMPLE.contacts[1], order: 1 }] });
     const started = await round();
     assert.ok(started.escalation.some((a) => a.tenantId === 'bare' && a.action === 'started'));
-    const call = await escalation.recordCall('inc-1', 'bare', 1, 'reached', 'confirmed receipt', OPERATOR);
+    const call = await escalation.recordCall(id, 'bare', 1, 'reached', 'confirmed receipt', OPERATOR);
     assert.equal(call.acknowledged, true);
     assert.equal(call.customersInformed, true, 'every tenant acknowledged: customers-informed');
-    assert.equal((await register.get('inc-1')).state, 'customers-informed');
+    assert.equal((await register.get(id)).state, 'customers-informed');
 
     // A follow-up numbered 1 goes to the acknowledging contact; a refused delivery is retried and shown.
     smtp.refuse = true;
-    const followUps = await escalation.followUp(
-      'inc-1',
-      'The cause was found: a misconfigured share.',
-      OPERATOR,
-    );
+    const followUps = await escalation.followUp(id, 'The cause was found: a misconfigured share.', OPERATOR);
     assert.deepEqual(
       followUps.map((f) => [f.tenantId, f.status, f.number, f.contact]),
       [
@@ -181,7 +202,7 @@ describe('escalation end to end through a real SMTP server', () => {
     );
     const refused = await round();
     assert.ok(refused.delivery.outcomes.every((o) => o.outcome === 'retrying'));
-    const pending = await t.app.mailOutbox.list({ state: 'pending', incidentId: 'inc-1' });
+    const pending = await t.app.mailOutbox.list({ state: 'pending', incidentId: id });
     assert.equal(pending.length, 2);
     assert.ok(
       pending.every((m) => m.attempts === 1 && /550/.test(m.lastError ?? '')),
@@ -193,7 +214,7 @@ describe('escalation end to end through a real SMTP server', () => {
     const update = mailsTo('test2@example.invalid').at(-1)!;
     assert.match(update.raw, /Update 1 on the personal data breach/);
     assert.match(update.raw, /The cause was found/);
-    const history = (await register.get('inc-1')).events.map((e) => e.body);
+    const history = (await register.get(id)).events.map((e) => e.body);
     assert.ok(history.some((b) => b.type === 'follow-up-sent' && b.tenantId === 'acme' && b.number === 1));
     assert.ok(
       history.some((b) => b.type === 'notice-attempt' && b.channel === 'email' && b.outcome === 'sent'),
