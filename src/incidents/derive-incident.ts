@@ -39,6 +39,8 @@ export function describeEvent(body: IncidentEventBody): string {
       return `follow-up notice ${body.number} sent to customer ${body.tenantId} (contact ${body.contactIndex + 1})`;
     case 'reminder-sent':
       return `${body.recipients === 0 ? 'reminder due but not sent (no address is set)' : 'reminder sent'}: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
+    case 'escalation-alert':
+      return `customer ${body.tenantId} not reached (${body.reason === 'no-contacts' ? 'no contacts' : `every contact tried, round ${body.round}`}): the DPO and operators were alerted`;
   }
 }
 

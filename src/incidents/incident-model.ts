@@ -99,8 +99,21 @@ export type IncidentEventBody =
       tenantId: string;
       contactIndex: number;
       channel: 'email' | 'phone';
-      outcome: 'queued' | 'sent' | 'failed' | 'reached' | 'not-reached';
+      outcome: 'queued' | 'sent' | 'failed' | 'reached' | 'not-reached' | 'voicemail';
       detail: string;
+      /** The SHA-256 of the acknowledgement code the notice e-mail carries (never the code itself). */
+      codeHash?: string;
+      /** The outbox mail of an e-mail attempt, so its delivery outcome can be matched to it. */
+      outboxId?: string;
+      /** 1 on the first pass through the contacts, 2 after every contact was tried once, ... */
+      round?: number;
+    }
+  /** Nobody could be reached (no contacts, or every contact tried): the DPO and operators were alerted. */
+  | {
+      type: 'escalation-alert';
+      tenantId: string;
+      reason: 'no-contacts' | 'all-contacts-tried';
+      round: number;
     }
   | { type: 'acknowledged'; tenantId: string; contactIndex: number; via: 'code' | 'phone' }
   | { type: 'follow-up-sent'; tenantId: string; number: number; contactIndex: number }
