@@ -25,6 +25,7 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { incidentRoutes } from './routes/incident-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -239,6 +240,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     opsRoutes(routes, deps);
+    incidentRoutes(routes, deps);
   });
   return { server, certificate };
 }
