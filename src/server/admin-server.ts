@@ -28,6 +28,7 @@ import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
+import { incidentRoutes } from './routes/incident-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -249,6 +250,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     tenantContactsRoutes(routes, deps);
     notificationsRoutes(routes, deps);
     incidentNotifyRoutes(routes, deps);
+    incidentRoutes(routes, deps);
   });
   return { server, certificate };
 }

@@ -3,11 +3,10 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import {
-  amsterdamIso,
+  clocksJson,
   type DisplayLang,
   formatAmsterdam,
   formatDuration,
-  type IncidentClocks,
 } from '../../incidents/incident-clocks.js';
 import {
   type Actor,
@@ -60,24 +59,6 @@ function parseState(value: string): IncidentState {
 function parseLang(value: string | undefined): DisplayLang {
   if (value === undefined || value === 'nl' || value === 'en') return value ?? 'nl';
   throw new Error('--lang must be nl or en');
-}
-
-/** The clocks for output: each moment in UTC and in Amsterdam time. */
-export function clocksJson(clocks: IncidentClocks, lang: DisplayLang) {
-  return {
-    now: clocks.now,
-    sinceDetectionMs: clocks.sinceDetectionMs,
-    sinceDetection: formatDuration(clocks.sinceDetectionMs),
-    sinceAwarenessMs: clocks.sinceAwarenessMs,
-    deadlines: clocks.deadlines.map((d) => ({
-      ...d,
-      fromUtc: new Date(d.from).toISOString(),
-      dueUtc: new Date(d.due).toISOString(),
-      dueAmsterdam: amsterdamIso(d.due),
-      dueDisplay: formatAmsterdam(d.due, lang),
-      leftMs: Math.max(0, d.due - clocks.now),
-    })),
-  };
 }
 
 function summary(i: Incident) {
