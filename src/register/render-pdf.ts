@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { type Block, type Cell, isGap, type RegisterDocument } from './document.js';
+import { type Block, type Cell, cellText, isGap, type RegisterDocument } from './document.js';
 
 /**
  * The same block model as PDF (A4), drawn with pdfkit: no browser needed on the server. The built-in
@@ -140,12 +140,37 @@ function drawTable(pdf: PDFKit.PDFDocument, headers: string[], rows: Cell[][]): 
     .fillColor(TEXT);
   pdf.table({
     data: [header, ...body],
-    defaultStyle: { border: 0.5, borderColor: '#bbbbbb', padding: 3 },
+    columnStyles: columnWidths(pdf, headers, rows),
+    defaultStyle: { border: 0.5, borderColor: '#bbbbbb', padding: 4 },
   });
   pdf.fontSize(BODY);
 }
 
 const left = (pdf: PDFKit.PDFDocument): number => pdf.page.margins.left;
+
+/**
+ * Widths by how much each column holds (an id or a status narrow, a question or answer wide), each at
+ * least as wide as its longest word, so no word is broken inside.
+ */
+function columnWidths(pdf: PDFKit.PDFDocument, headers: string[], rows: Cell[][]): number[] {
+  const width = pdf.page.width - pdf.page.margins.left - pdf.page.margins.right;
+  const columns = headers.map((h, i) => [h, ...rows.map((row) => winAnsi(cellText(row[i] ?? '')))]);
+  const weights = columns.map((texts) => Math.min(Math.max(...texts.map((t) => t.length), 8), 60));
+  pdf.font(BOLD).fontSize(BODY - 1);
+  const minimum = columns.map(
+    (texts) => Math.max(...texts.flatMap((t) => t.split(/\s+/)).map((w) => pdf.widthOfString(w))) + 12,
+  );
+  pdf.font(FONT);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w, i) => Math.max((w / total) * width, minimum[i] ?? 0));
+  // Take what the narrow columns gained from the others, in proportion to what they have to spare.
+  const over = widths.reduce((a, b) => a + b, 0) - width;
+  const spare = widths.map((w, i) => Math.max(0, w - (minimum[i] ?? 0)));
+  const spareTotal = spare.reduce((a, b) => a + b, 0);
+  return widths.map((w, i) =>
+    Math.floor(over > 0 && spareTotal > 0 ? w - (over * (spare[i] ?? 0)) / spareTotal : w),
+  );
+}
 
 /** The characters Windows-1252 adds in 0x80-0x9F; with Latin-1 they are what Helvetica can show. */
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');

@@ -211,7 +211,7 @@ for (const lang of ['nl', 'en'] as const) {
               aware: 'bevestig of verwerp het datalek',
               assess: 'maak de risicobeoordeling',
               period: '1 maart 2026',
-              delay: 'geef de reden voor de vertraging',
+              delay: 'geef de reden voor de vertraging (Onze melding aan de klant overschreden)',
             }
           : {
               list: '2. Incidents',
@@ -222,7 +222,7 @@ for (const lang of ['nl', 'en'] as const) {
               aware: 'confirm or dismiss the breach',
               assess: 'make the risk assessment',
               period: '1 March 2026',
-              delay: 'give the reason for the delay',
+              delay: 'give the reason for the delay (Our notice to the customer missed)',
             };
       assertElements(doc, [
         ['period', r.list, r.period],
@@ -237,13 +237,25 @@ for (const lang of ['nl', 'en'] as const) {
       ]);
       const md = render(doc, 'md');
       assert.ok(!md.includes('inc-0001'), 'an incident closed before the period is left out');
+      assert.ok(
+        !md.includes('(72 h) missed)') && !md.includes('(72 uur) overschreden)'),
+        'not for the customer’s 72 h',
+      );
     });
   });
 }
 
 function reviewDocument(lang: Lang): RegisterDocument {
   const missed = controllerDeadline(NOTICE_AT, 'missed');
-  const deadlines = new Map<string, Deadline[]>([['inc-0007', [missed]]]);
+  // Our own notice came late: that one needs a reason for the delay; the customer's 72 hours do not.
+  const late: Deadline = {
+    name: 'customer-notice',
+    from: T0,
+    due: T0 + HOUR,
+    state: 'missed',
+    tenantId: 'testklant-1',
+  };
+  const deadlines = new Map<string, Deadline[]>([['inc-0007', [missed, late]]]);
   const incidents: Incident[] = [
     fullIncident(),
     sparseIncident(),
@@ -330,6 +342,25 @@ describe('AP sheet: where each answer comes from', () => {
       value: 'Het onderzoek naar de omvang duurde langer.',
     });
     assert.equal(byQuestion(context({ lang: 'en' }), fullIncident()).get(q)?.status, 'derived');
+  });
+
+  it('where koppel’s operator is the controller, the sheet is filled in with our own details', () => {
+    const own: Deadline = { name: 'own-authority', from: T0, due: T0 + 72 * HOUR, state: 'open' };
+    const ctx = context({ lang: 'en', tenant: null, deadlines: [own] });
+    const answers = byQuestion(ctx, fullIncident({ tenants: [], operatorIsController: true }));
+    assert.deepEqual(answers.get('Organisation (name, address)'), {
+      question: 'Organisation (name, address)',
+      status: 'recorded',
+      value: 'Voorbeeld Koppelingen B.V., Teststraat 1, 1000 AA Teststad',
+    });
+    assert.equal(answers.get('Chamber of Commerce (KvK) number')?.value, '00000000');
+    assert.equal(answers.has('Was another organisation involved in the breach?'), false);
+    assert.equal(answers.get('When the processor became aware')?.value, '28 March 2026 at 12:15 CET');
+    // Our own 72 hours, from 28 March 09:15 UTC (10:15 CET) to 31 March 09:15 UTC (11:15 CEST).
+    assert.match(
+      answers.get('Reasons for notifying after 72 hours')?.value ?? '',
+      /31 March 2026 at 11:15 CEST/,
+    );
   });
 
   it('a recorded decision on informing the people is recorded, with its reasoning', () => {

@@ -133,8 +133,9 @@ export function openActions(t: DocTexts, incident: Incident, deadlines: readonly
     if (!incident.decisions.some((d) => d.topic === 'notify-data-subjects')) out.push(r.noInformDecision);
     if (incident.state === 'follow-up' && !incident.lessonsLearned) out.push(r.noLessons);
   }
+  // Our own missed deadlines need a reason; the customer's 72 hours are its own to explain.
   if (incident.delayReasons.length === 0)
-    for (const d of deadlines.filter((x) => x.state === 'missed'))
+    for (const d of deadlines.filter((x) => x.state === 'missed' && x.name !== 'controller-authority'))
       out.push(r.noDelayReason(t.deadline[d.name] ?? d.name));
   return out;
 }
