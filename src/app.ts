@@ -5,6 +5,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
+import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -75,12 +76,18 @@ export interface App {
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const masters = await openMasterKeys(config, options.env ?? process.env, { keyVault: options.keyVault });
+  const masters = await openMasterKeys(config, options.env ?? process.env, {
+    keyVault: options.keyVault,
+  }).catch(async (error: unknown) => {
+    await recordMasterKeyFailure(config, clock, error);
+    throw error;
+  });
   const store = openStore(config.store, config.dataDir);
   try {
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
-    const keys = new KeyRing(store.db, masters.keys, clock, random);
+    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
+    const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
     const queueDeps = {
       store,
       keys,
@@ -112,6 +119,11 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       connectors: options.connectors ? options.connectors(real) : real,
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
+      securityEvents,
+      massRemoval: {
+        minimum: config.incidents.signals.massRemovalMinimum,
+        factor: config.incidents.signals.massRemovalFactor,
+      },
     });
     return {
       config,
@@ -132,7 +144,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),
       audit,
-      securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
+      securityEvents,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       close: async () => {
