@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createApp } from '../../src/app.js';
+import type { Incident } from '../../src/incidents/incident-model.js';
+import { SignalWatcher } from '../../src/incidents/signals/signal-watcher.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startAdminServer } from '../../src/server/admin-server.js';
+import { createTestApp, type TestApp } from '../helpers/stores.js';
+import { AdminClient } from '../server/admin-client.js';
+import { FakeRegister } from './signals-fake-register.js';
+
+const MINUTE = 60_000;
+
+function watcherOf(t: TestApp) {
+  const register = new FakeRegister(t.clock);
+  const watcher = new SignalWatcher({
+    db: t.app.store.db,
+    clock: t.clock,
+    register,
+    config: t.app.config.incidents.signals,
+  });
+  return { register, watcher };
+}
+
+/** Exactly one incident of the kind, in state reported, whose signal fired `count` times. */
+function assertOne(incidents: Incident[], kind: string, count: number): Incident {
+  assert.equal(incidents.length, 1, `one incident for ${kind}`);
+  const incident = incidents[0]!;
+  assert.equal(incident.state, 'reported');
+  assert.equal(incident.signal?.kind, kind);
+  assert.equal(incident.signal?.count, count);
+  return incident;
+}
+
+/**
+ * The contract of every signal: the first occurrence opens one incident, a second within the hour
+ * folds into it (count 2), one after the hour opens a new one; every event is handled once.
+ */
+async function assertFolding(t: TestApp, kind: string, trigger: () => Promise<void>): Promise<FakeRegister> {
+  const { register, watcher } = watcherOf(t);
+  await trigger();
+  const first = await watcher.runDue();
+  assert.equal(first.opened.length, 1, `${kind}: first occurrence opens an incident`);
+  assertOne(register.of(kind), kind, 1);
+  assert.deepEqual(await watcher.runDue(), { handled: 0, opened: [], folded: 0 }, 'nothing handled twice');
+  t.clock.advance(20 * MINUTE);
+  await trigger();
+  const second = await watcher.runDue();
+  assert.equal(second.opened.length, 0, `${kind}: a second within the hour opens none`);
+  assert.ok(second.folded >= 1);
+  assertOne(register.of(kind), kind, 2);
+  t.clock.advance(61 * MINUTE);
+  await trigger();
+  await watcher.runDue();
+  const all = register.of(kind);
+  assert.equal(all.length, 2, `${kind}: one after the hour opens a new incident`);
+  assert.equal(all[1]!.signal?.count, 1);
+  const unhandled = await t.app.store.db
+    .selectFrom('security_events')
+    .select('id')
+    .where('handled_at', 'is', null)
+    .execute();
+  assert.equal(unhandled.length, 0, 'every event handled');
+  return register;
+}
+
+describe('automatic signals: each opens exactly one suspected incident', () => {
+  it('a tampered ciphertext in the queue (queue.integrity)', async () => {
+    const t = await createTestApp('sqlite', {}, { log: createLogger('silent') });
+    try {
+      const register = await assertFolding(t, 'queue.integrity', async () => {
+        await t.app.queue.enqueue([{ tenantId: 'acme', queue: 'to-mailplus', payload: { op: 'x' } }]);
+        const row = await t.app.store.db
+          .selectFrom('queue_messages')
+          .select(['seq', 'payload'])
+          .where('state', '=', 0)
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow();
+        const altered = Buffer.from(row.payload);
+        altered[altered.length - 1]! ^= 0xff;
+        await t.app.store.db
+          .updateTable('queue_messages')
+          .set({ payload: altered })
+          .where('seq', '=', row.seq)
+          .execute();
+        assert.deepEqual(await t.app.queue.claim({ queue: 'to-mailplus', tenantId: 'acme' }), []);
+      });
+      assert.deepEqual(register.of('queue.integrity')[0]!.tenants, ['acme']);
+      assert.equal((await t.app.queue.listDeadLetters()).filter((d) => d.reason === 'integrity').length, 3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a tenant key that no longer unwraps (keys.access-failed), recorded before the error is rethrown', async () => {
+    const t = await createTestApp('sqlite', {}, { log: createLogger('silent') });
+    try {
+      await t.app.keys.current('acme');
+      const row = await t.app.store.db.selectFrom('tenant_keys').selectAll().executeTakeFirstOrThrow();
+      const altered = Buffer.from(row.wrapped_key!);
+      altered[altered.length - 1]! ^= 0xff;
+      await t.app.store.db.updateTable('tenant_keys').set({ wrapped_key: altered }).execute();
+      await assertFolding(t, 'keys.access-failed', async () => {
+        t.app.keys.forget('acme');
+        await assert.rejects(t.app.keys.current('acme'));
+      });
+      const events = await t.app.store.db
+        .selectFrom('security_events')
+        .selectAll()
+        .where('kind', '=', 'keys.access-failed')
+        .execute();
+      assert.equal(events[0]!.tenant_id, 'acme');
+      assert.match(events[0]!.detail, /"masterKeyId":/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a master key that cannot be opened at start is recorded without it (the table needs no key)', async () => {
+    const t = await createTestApp('sqlite', {}, { log: createLogger('silent') });
+    try {
+      const { register, watcher } = watcherOf(t);
+      // The same store, started without its master key: no store key, and the start fails.
+      await assert.rejects(createApp(t.app.config, { env: {}, clock: t.clock }), /KOPPEL_MASTER_KEY/);
+      await watcher.runDue();
+      const incident = assertOne(register.of('keys.access-failed'), 'keys.access-failed', 1);
+      assert.deepEqual(incident.tenants, []);
+      assert.match(incident.summary, /master key/);
+      t.clock.advance(5 * MINUTE);
+      await assert.rejects(createApp(t.app.config, { env: {}, clock: t.clock }));
+      await watcher.runDue();
+      assertOne(register.of('keys.access-failed'), 'keys.access-failed', 2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('repeated failed logins across addresses (admin.login-failed): 10 within 15 minutes, not 9', async () => {
+    const t = await createTestApp(
+      'sqlite',
+      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.0/8'] } },
+      { log: createLogger('silent') },
+    );
+    const server = await startAdminServer({ app: t.app });
+    const clients: AdminClient[] = [];
+    let next = 1;
+    // Three addresses or fewer per burst of 10, so no address reaches the lockout on its own.
+    const failFrom = async (times: number) => {
+      const client = new AdminClient(server.url, server.certificate.cert, [], `127.0.0.${next++}`);
+      clients.push(client);
+      for (let i = 0; i < times; i++)
+        assert.equal((await client.login(`nobody${i}`, 'wrong password', '000000')).status, 401);
+    };
+    try {
+      const { register, watcher } = watcherOf(t);
+      await failFrom(3);
+      await failFrom(3);
+      await failFrom(3);
+      await watcher.runDue();
+      assert.equal(register.incidents.length, 0, 'nine failures are typing errors, not a signal');
+      await failFrom(1);
+      await watcher.runDue();
+      assertOne(register.of('admin.login-failed'), 'admin.login-failed', 1);
+      t.clock.advance(5 * MINUTE);
+      await failFrom(1);
+      await watcher.runDue();
+      assertOne(register.of('admin.login-failed'), 'admin.login-failed', 2);
+      t.clock.advance(61 * MINUTE);
+      for (const n of [3, 3, 2, 2]) await failFrom(n);
+      await watcher.runDue();
+      assert.equal(register.of('admin.login-failed').length, 2);
+      assert.ok(
+        !register.incidents.some((i) => /127\.0\.0/.test(i.summary + i.title)),
+        'no address in texts',
+      );
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it('a lockout of one account or address opens it too (5 failures from one address)', async () => {
+    const t = await createTestApp(
+      'sqlite',
+      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.0/8'] } },
+      { log: createLogger('silent') },
+    );
+    const server = await startAdminServer({ app: t.app });
+    const client = new AdminClient(server.url, server.certificate.cert, [], '127.0.0.9');
+    try {
+      const { register, watcher } = watcherOf(t);
+      for (let i = 0; i < 4; i++) await client.login('nobody', 'wrong', '000000');
+      await watcher.runDue();
+      assert.equal(register.incidents.length, 0);
+      await client.login('nobody', 'wrong', '000000');
+      await watcher.runDue();
+      const incident = assertOne(register.of('admin.login-failed'), 'admin.login-failed', 1);
+      assert.match(incident.summary, /lockout/);
+    } finally {
+      await client.close();
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it('access from outside the allowlist (admin.address-refused)', async () => {
+    const t = await createTestApp(
+      'sqlite',
+      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32'] } },
+      { log: createLogger('silent') },
+    );
+    const server = await startAdminServer({ app: t.app });
+    const outside = new AdminClient(server.url, server.certificate.cert, [], '127.0.0.2');
+    try {
+      await assertFolding(t, 'admin.address-refused', async () => {
+        assert.equal((await outside.send('GET', '/healthz')).status, 403);
+      });
+    } finally {
+      await outside.close();
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it('a CSRF refusal is recorded but opens nothing; a watcher restarted after a crash applies nothing twice', async () => {
+    const t = await createTestApp('sqlite', {}, { log: createLogger('silent') });
+    try {
+      const { register, watcher } = watcherOf(t);
+      await t.app.securityEvents.record({
+        kind: 'admin.csrf-refused',
+        tenantId: null,
+        subject: null,
+        detail: {},
+      });
+      const event = {
+        kind: 'sync.mass-removal-paused',
+        tenantId: 'acme',
+        subject: 'acme',
+        detail: { removals: 80 },
+      };
+      await t.app.securityEvents.record(event);
+      await t.app.securityEvents.record(event);
+      // A crash after the register wrote but before the events were marked handled.
+      const crashing = new SignalWatcher({
+        db: t.app.store.db,
+        clock: t.clock,
+        register: {
+          report: (input, actor) => register.report(input, actor),
+          append: async (id, body, actor) => {
+            await register.append(id, body, actor);
+            throw new Error('crash');
+          },
+          list: (filter) => register.list(filter),
+        },
+        config: t.app.config.incidents.signals,
+      });
+      await assert.rejects(crashing.runDue(), /crash/);
+      const pass = await watcher.runDue();
+      assert.equal(pass.opened.length, 0);
+      assert.equal(pass.folded, 0, 'the folded event is seen applied, not folded again');
+      assertOne(register.of('sync.mass-removal-paused'), 'sync.mass-removal-paused', 2);
+      assert.equal(register.incidents.length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+});
