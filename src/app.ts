@@ -5,11 +5,13 @@ import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
+import type { DueJob } from './incidents/due-jobs.js';
 import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
@@ -37,6 +39,10 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
+  leaseOwner?: LeaseOwner;
+  /** Whether a pid runs on this machine; default a signal-0 probe. */
+  processAlive?: (pid: number) => boolean;
 }
 
 export interface App {
@@ -66,6 +72,8 @@ export interface App {
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
+  dueJobs: DueJob[];
   close(): Promise<void>;
 }
 
@@ -95,6 +103,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
+      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
     const tenants = new TenantStore(store.db, keys, clock);
@@ -147,6 +157,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       securityEvents,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      dueJobs: [],
       close: async () => {
         await engine.close();
         logger.close();
