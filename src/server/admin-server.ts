@@ -28,6 +28,7 @@ import { addressList, isAllowed } from './client-access.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
@@ -238,6 +239,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     sessionRoutes(routes, deps);
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
+    tenantRemovalsRoutes(routes, deps);
     opsRoutes(routes, deps);
   });
   return { server, certificate };
