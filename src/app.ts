@@ -6,7 +6,11 @@ import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
+import type { MailOutbox } from './incidents/incident-model.js';
+import { IncidentRegister } from './incidents/incident-register.js';
+import { LogOutbox } from './incidents/log-outbox.js';
 import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
+import { SignalWatcher } from './incidents/signals/signal-watcher.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -43,6 +47,8 @@ export interface AppOptions {
   leaseOwner?: LeaseOwner;
   /** Whether a pid runs on this machine; default a signal-0 probe. */
   processAlive?: (pid: number) => boolean;
+  /** Where e-mails go (breach notices, the DPO's alerts, reminders); default one that only logs. */
+  outbox?: MailOutbox;
 }
 
 export interface App {
@@ -68,6 +74,12 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** Turns security events into suspected incidents; one of the due jobs `koppel run` runs. */
+  signals: SignalWatcher;
+  /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
+  incidents: IncidentRegister;
+  /** Outgoing e-mail (the notifications helper's SMTP outbox, or a logging default). */
+  outbox: MailOutbox;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -117,6 +129,23 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
     });
     const audit = new AuditLog(store, clock, () => logger.get());
+    const outbox = options.outbox ?? new LogOutbox(() => logger.get(), clock);
+    const incidents = new IncidentRegister({
+      store,
+      keys,
+      clock,
+      config,
+      tenants,
+      audit,
+      outbox,
+      log: () => logger.get(),
+    });
+    const signals = new SignalWatcher({
+      db: store.db,
+      clock,
+      register: incidents,
+      config: config.incidents.signals,
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -155,9 +184,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       loginThrottle: new LoginThrottle(store, clock),
       audit,
       securityEvents,
+      incidents,
+      outbox,
+      signals,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
-      dueJobs: [],
+      dueJobs: [signals],
       close: async () => {
         await engine.close();
         logger.close();

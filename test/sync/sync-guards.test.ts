@@ -68,7 +68,7 @@ describe('sync guards', () => {
       assert.doesNotMatch(event.detail, /Test Contact/, 'ids only');
 
       // The Dataverse deliverer: a payload stamped for beta, about one of acme's own contacts.
-      const { register, watcher } = watcherOf(h.t);
+      const { watcher, of } = watcherOf(h.t);
       const acmeId = h.dataverse.admin.listContacts()[0]!.contactid as string;
       const jobBefore = h.dataverse.admin.getContact(acmeId)!.jobtitle;
       // Based on the agreed value, so nothing but the guard stands between it and Dataverse.
@@ -90,7 +90,7 @@ describe('sync guards', () => {
       assert.equal(h.dataverse.admin.getContact(acmeId)!.jobtitle, jobBefore, 'never written to Dataverse');
       assert.equal((await deadLetters(h, 'cross-tenant')).length, 4);
       await watcher.runDue();
-      const incident = assertOne(register.of('sync.cross-tenant-refused'), 'sync.cross-tenant-refused', 1);
+      const incident = assertOne(await of('sync.cross-tenant-refused'), 'sync.cross-tenant-refused', 1);
       assert.match(incident.summary, /dataverse deliverer/);
       assert.match(incident.summary, /built for tenant beta/);
     });
@@ -99,7 +99,7 @@ describe('sync guards', () => {
   it('a mass delete pauses removals (held, not sent) while updates flow; confirm delivers them, folding per hour', async () => {
     await withSyncHarness({ contacts: 200 }, async (h) => {
       await h.settle();
-      const { register, watcher } = watcherOf(h.t);
+      const { watcher, of } = watcherOf(h.t);
       const ids = h.dataverse.admin.listContacts().map((c) => c.contactid as string);
       let next = 0;
       const burst = async (count: number) => {
@@ -136,7 +136,7 @@ describe('sync guards', () => {
       assert.equal((await h.t.app.queue.listDeadLetters()).length, 0);
 
       await watcher.runDue();
-      const incident = assertOne(register.of('sync.mass-removal-paused'), 'sync.mass-removal-paused', 1);
+      const incident = assertOne(await of('sync.mass-removal-paused'), 'sync.mass-removal-paused', 1);
       assert.deepEqual(incident.tenants, [TENANT]);
 
       const confirmed = await decideRemovals(h.t.app, TENANT, 'confirm', ADMIN);
@@ -152,13 +152,13 @@ describe('sync guards', () => {
       await burst(60);
       await h.round();
       await watcher.runDue();
-      assertOne(register.of('sync.mass-removal-paused'), 'sync.mass-removal-paused', 2);
+      assertOne(await of('sync.mass-removal-paused'), 'sync.mass-removal-paused', 2);
       await decideRemovals(h.t.app, TENANT, 'confirm', ADMIN);
       h.clock.advance(61 * MINUTE);
       await burst(60);
       await h.round();
       await watcher.runDue();
-      assert.equal(register.of('sync.mass-removal-paused').length, 2);
+      assert.equal((await of('sync.mass-removal-paused')).length, 2);
       await decideRemovals(h.t.app, TENANT, 'confirm', ADMIN);
       h.clock.advance(HOLD_MS);
       await h.settle();

@@ -18,6 +18,8 @@ export interface SignalDecision {
   /** The signal kind (folding key with the tenant): the event kind, or the one it counts towards. */
   kind: string;
   tenantId: string | null;
+  /** The customers whose data are involved (before the watcher drops ids that are no tenant). */
+  tenants: string[];
   title: string;
   summary: string;
 }
@@ -51,6 +53,7 @@ export async function decideSignal(
       return {
         kind: event.kind,
         tenantId,
+        tenants: tenantId ? [tenantId] : [],
         title: `Suspected incident: a queued message failed its integrity check${tenantPart(tenantId)}`,
         summary:
           `The encrypted payload of queue message ${subject ?? '?'} did not authenticate: it was altered in ` +
@@ -60,6 +63,7 @@ export async function decideSignal(
       return {
         kind: event.kind,
         tenantId,
+        tenants: tenantId ? [tenantId] : [],
         title: 'Suspected incident: admin server reached from outside the allowlist',
         summary:
           `A ${String(detail.method ?? '')} request from an address outside server.allow was refused (403) ` +
@@ -69,6 +73,8 @@ export async function decideSignal(
       return {
         kind: event.kind,
         tenantId,
+        // The owner whose record nearly went out, and the tenant it nearly went to.
+        tenants: [...new Set([detail.owner, tenantId].filter((t): t is string => typeof t === 'string'))],
         title: `Suspected incident: a record was about to go to another tenant${tenantPart(tenantId)}`,
         summary:
           `The ${String(detail.deliverer ?? '')} deliverer of tenant ${tenantId ?? '?'} refused contact ` +
@@ -79,6 +85,7 @@ export async function decideSignal(
       return {
         kind: event.kind,
         tenantId,
+        tenants: tenantId ? [tenantId] : [],
         title: `Suspected incident: mass removal paused${tenantPart(tenantId)}`,
         summary:
           `${num(detail.removals)} removals in one round (threshold ${num(detail.threshold)}, average ` +
@@ -89,6 +96,7 @@ export async function decideSignal(
       return {
         kind: event.kind,
         tenantId,
+        tenants: tenantId ? [tenantId] : [],
         title: `Suspected incident: master-key or tenant-key access failed${tenantPart(tenantId)}`,
         summary:
           `Opening ${String(detail.what ?? 'a key')} failed (${String(detail.error ?? 'error')}` +
@@ -138,6 +146,7 @@ async function loginFailures(
   return {
     kind: 'admin.login-failed',
     tenantId: null,
+    tenants: [],
     title: 'Suspected incident: repeated failed admin logins or 2FA codes',
     summary: `${why}. Someone may be guessing passwords or codes; accounts and addresses are in the security events.`,
   };

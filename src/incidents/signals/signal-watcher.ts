@@ -54,6 +54,9 @@ const BATCH = 100;
  * it twice. Run it in one process (`koppel run` calls it on an interval).
  */
 export class SignalWatcher {
+  /** Its name among `koppel run`'s due jobs (incidents/due-jobs.ts). */
+  readonly name = 'signals';
+
   constructor(private readonly deps: SignalWatcherDeps) {}
 
   async runDue(): Promise<SignalPass> {
@@ -87,7 +90,7 @@ export class SignalWatcher {
     }
   }
 
-  #report(decision: SignalDecision, event: StoredSecurityEvent): Promise<Incident> {
+  async #report(decision: SignalDecision, event: StoredSecurityEvent): Promise<Incident> {
     const signal: SignalRef = {
       kind: decision.kind,
       tenantId: decision.tenantId,
@@ -100,7 +103,7 @@ export class SignalWatcher {
       {
         title: decision.title,
         summary: decision.summary,
-        tenants: decision.tenantId ? [decision.tenantId] : [],
+        tenants: await this.#existing(decision.tenants),
         detectedAt: event.occurredAt,
         signal,
       },
@@ -116,6 +119,17 @@ export class SignalWatcher {
         incident.signal.tenantId === decision.tenantId &&
         at - lastSignalAt(incident) < windowMs,
     );
+  }
+
+  /**
+   * The register accepts only tenants it knows: an event may name one that never was (a queue of an
+   * id without a tenant) or is gone; its id stays in the summary and the event.
+   */
+  async #existing(tenants: string[]): Promise<string[]> {
+    if (tenants.length === 0) return [];
+    const rows = await this.deps.db.selectFrom('tenants').select('id').where('id', 'in', tenants).execute();
+    const known = new Set(rows.map((r) => r.id));
+    return tenants.filter((t) => known.has(t));
   }
 
   async #openSignalled(): Promise<Incident[]> {
