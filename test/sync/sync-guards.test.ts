@@ -89,10 +89,22 @@ describe('sync guards', () => {
       await h.round();
       assert.equal(h.dataverse.admin.getContact(acmeId)!.jobtitle, jobBefore, 'never written to Dataverse');
       assert.equal((await deadLetters(h, 'cross-tenant')).length, 4);
+      const dataverseEvent = await h.t.app.store.db
+        .selectFrom('security_events')
+        .selectAll()
+        .where('kind', '=', 'sync.cross-tenant-refused')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.match(dataverseEvent.detail, /"deliverer":"dataverse"/);
+      assert.match(dataverseEvent.detail, /built for tenant beta/);
+      // Within the hour of the last refusal: folded into the open incident, not a third one.
       await watcher.runDue();
-      const incident = assertOne(await of('sync.cross-tenant-refused'), 'sync.cross-tenant-refused', 1);
-      assert.match(incident.summary, /dataverse deliverer/);
-      assert.match(incident.summary, /built for tenant beta/);
+      const incidents = await of('sync.cross-tenant-refused');
+      assert.equal(incidents.length, 2);
+      assert.equal(incidents[1]!.signal?.count, 2);
+      assert.deepEqual(incidents[0]!.tenants, [OTHER, TENANT], 'the owner and the tenant it nearly went to');
+      assert.match(incidents[0]!.summary, /mailplus deliverer of tenant acme/);
+      assert.match(incidents[0]!.summary, /known only to tenant beta/);
     });
   });
 
