@@ -10,6 +10,8 @@ import { Escalation } from './incidents/escalation.js';
 import type { MailOutbox } from './incidents/incident-model.js';
 import { IncidentRegister } from './incidents/incident-register.js';
 import { IncidentReminders } from './incidents/incident-reminders.js';
+import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
+import { SignalWatcher } from './incidents/signals/signal-watcher.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -79,6 +81,8 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** Turns security events into suspected incidents; one of the due jobs `koppel run` runs. */
+  signals: SignalWatcher;
   /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
   incidents: IncidentRegister;
   /** E-mails the DPO and operators before each incident deadline (a due job of `koppel run`). */
@@ -107,12 +111,18 @@ export interface App {
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const masters = await openMasterKeys(config, options.env ?? process.env, { keyVault: options.keyVault });
+  const masters = await openMasterKeys(config, options.env ?? process.env, {
+    keyVault: options.keyVault,
+  }).catch(async (error: unknown) => {
+    await recordMasterKeyFailure(config, clock, error);
+    throw error;
+  });
   const store = openStore(config.store, config.dataDir);
   try {
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
-    const keys = new KeyRing(store.db, masters.keys, clock, random);
+    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
+    const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
     const queueDeps = {
       store,
       keys,
@@ -154,6 +164,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       outbox,
       log: () => logger.get(),
     });
+    const signals = new SignalWatcher({
+      db: store.db,
+      clock,
+      register: incidents,
+      config: config.incidents.signals,
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -166,8 +182,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       connectors: options.connectors ? options.connectors(real) : real,
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
+      securityEvents,
+      massRemoval: {
+        minimum: config.incidents.signals.massRemovalMinimum,
+        factor: config.incidents.signals.massRemovalFactor,
+      },
     });
-    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
     const tenantContacts = new TenantContactsStore(
       store,
       keys,
@@ -215,12 +235,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       incidents,
       incidentReminders,
       outbox,
+      signals,
       mailOutbox,
       tenantContacts,
       escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       dueJobs: [
+        signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },
         {
           name: 'notifications',

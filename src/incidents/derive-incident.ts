@@ -64,7 +64,7 @@ export function deriveIncident(id: string, events: readonly IncidentEvent[]): In
     detectedAt: r.detectedAt,
     awareAt: null,
     operatorIsController: r.operatorIsController,
-    signal: r.signal,
+    signal: r.signal ? { ...r.signal } : null,
     effects: '',
     facts: null,
     assessment: null,
@@ -127,6 +127,13 @@ function apply(incident: Incident, event: IncidentEvent): void {
       return;
     case 'lessons-learned':
       incident.lessonsLearned = body.text;
+      return;
+    case 'signal-repeated':
+      // A duplicate signal folded in (src/incidents/signals): how often it fired, and when last.
+      if (incident.signal) {
+        incident.signal.count++;
+        incident.signal.lastAt = Math.max(incident.signal.lastAt, body.at);
+      }
       return;
     default:
       // Notes, signals, notices, acknowledgements and reminders are history only: the timeline and the

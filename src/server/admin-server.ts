@@ -34,6 +34,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
+import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
@@ -244,6 +245,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     sessionRoutes(routes, deps);
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
+    tenantRemovalsRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);
