@@ -53,6 +53,33 @@ describe('koppel CLI', () => {
     assert.equal(statSync(join(cwd, '.koppel/koppel.db')).mode & 0o777, 0o600);
   });
 
+  it("start --once exits 1 when every tenant's round failed, so a scheduler sees it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'koppel-cli-'));
+    const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '', SECRET: 'synthetic-secret' };
+    assert.equal((await runCliInProcess(['tenant', 'add', 'acme', '--name', 'Acme BV'], env)).code, 0);
+    // Both sides on a loopback port nothing listens on: the round cannot succeed.
+    const nowhere = 'http://127.0.0.1:1';
+    const set = await runCliInProcess(
+      [
+        'tenant',
+        'set',
+        'acme',
+        `dataverse.baseUrl=${nowhere}/api/data/v9.2/`,
+        `dataverse.authority=${nowhere}/tenant`,
+        'dataverse.clientId=client',
+        'dataverse.clientSecret=env:SECRET',
+        `mailplus.baseUrl=${nowhere}`,
+        'mailplus.consumerKey=key',
+        'mailplus.consumerSecret=env:SECRET',
+      ],
+      env,
+    );
+    assert.equal(set.code, 0, set.stderr);
+    const run = await runCliInProcess(['start', '--once'], env);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /every tenant's round failed \(acme\); see the log/);
+  });
+
   it('lists, shows, replays and purges dead letters without ever printing a payload', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'koppel-cli-'));
     const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' };
