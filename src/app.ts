@@ -5,10 +5,15 @@ import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
+import type { DueJob } from './incidents/due-jobs.js';
+import type { MailOutbox } from './incidents/incident-model.js';
+import { IncidentRegister } from './incidents/incident-register.js';
+import { LogOutbox } from './incidents/log-outbox.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
@@ -36,6 +41,12 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
+  leaseOwner?: LeaseOwner;
+  /** Whether a pid runs on this machine; default a signal-0 probe. */
+  processAlive?: (pid: number) => boolean;
+  /** Where e-mails go (breach notices, the DPO's alerts, reminders); default one that only logs. */
+  outbox?: MailOutbox;
 }
 
 export interface App {
@@ -61,10 +72,16 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
+  incidents: IncidentRegister;
+  /** Outgoing e-mail (the notifications helper's SMTP outbox, or a logging default). */
+  outbox: MailOutbox;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
+  dueJobs: DueJob[];
   close(): Promise<void>;
 }
 
@@ -88,6 +105,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
+      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
     const tenants = new TenantStore(store.db, keys, clock);
@@ -100,6 +119,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
     });
     const audit = new AuditLog(store, clock, () => logger.get());
+    const outbox = options.outbox ?? new LogOutbox(() => logger.get(), clock);
+    const incidents = new IncidentRegister({
+      store,
+      keys,
+      clock,
+      config,
+      tenants,
+      audit,
+      outbox,
+      log: () => logger.get(),
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -133,8 +163,11 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       loginThrottle: new LoginThrottle(store, clock),
       audit,
       securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
+      incidents,
+      outbox,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      dueJobs: [],
       close: async () => {
         await engine.close();
         logger.close();

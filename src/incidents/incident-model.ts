@@ -81,6 +81,8 @@ export type IncidentEventBody =
       reason: string;
       awareAt?: number;
       delayReason?: string;
+      /** Which missed deadlines the delayReason explains (`name` or `name:tenantId`); see workflow.ts. */
+      delayFor?: string[];
     }
   | { type: 'edited'; title?: string; summary?: string; effects?: string; tenants?: string[] }
   | { type: 'facts-recorded'; facts: IncidentFacts }
@@ -102,7 +104,7 @@ export type IncidentEventBody =
     }
   | { type: 'acknowledged'; tenantId: string; contactIndex: number; via: 'code' | 'phone' }
   | { type: 'follow-up-sent'; tenantId: string; number: number; contactIndex: number }
-  | { type: 'reminder-sent'; deadline: DeadlineName; fraction: number };
+  | { type: 'reminder-sent'; deadline: DeadlineName; fraction: number; tenantId?: string };
 
 export type IncidentEventType = IncidentEventBody['type'];
 

@@ -20,6 +20,9 @@ export interface Database {
   admin_login_failures: AdminLoginFailuresTable;
   audit_log: AuditLogTable;
   audit_anchor: AuditAnchorTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  incident_evidence: IncidentEvidenceTable;
 }
 
 export interface TenantsTable {
@@ -207,4 +210,43 @@ export interface AuditAnchorTable {
   seq: number;
   hash: string;
   purged_at: number;
+}
+
+/** Migration 0013: the breach register. Derived, non-personal columns only; the events are the record. */
+export interface IncidentsTable {
+  id: string;
+  state: string;
+  opened_at: number;
+  closed_at: number | null;
+  /** closed_at + incidents.retentionYears; the database refuses deletion before it (and while open). */
+  purge_after: number | null;
+}
+
+/** Append-only (triggers refuse UPDATE, and DELETE unless the incident is closed and past purge_after). */
+export interface IncidentEventsTable {
+  incident_id: string;
+  seq: number;
+  at: number;
+  actor: string;
+  role: string;
+  address: string;
+  type: string;
+  /** The event body's JSON, sealed with the key ring's `_incidents` key. */
+  body: Uint8Array;
+  key_version: number;
+}
+
+export interface IncidentEvidenceTable {
+  id: string;
+  incident_id: string;
+  /** The file name, sealed. */
+  name: Uint8Array;
+  /** The file's bytes, sealed. */
+  content: Uint8Array;
+  key_version: number;
+  bytes: number;
+  /** SHA-256 of the plain bytes, hex. */
+  sha256: string;
+  added_at: number;
+  added_by: string;
 }
