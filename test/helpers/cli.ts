@@ -50,7 +50,9 @@ export function runCli(
  * The same CLI run inside this process: `main()` of src/cli/main.ts with the arguments, an
  * environment built as runCli builds the child's, `cwd` for relative paths (no process.chdir, so
  * tests may run side by side) and `input` as a closed, non-terminal standard input. For commands
- * that end by themselves: nothing sends this run a Ctrl-C.
+ * that end by themselves: nothing sends this run a Ctrl-C. The app it builds has this process's pid:
+ * `start` takes back the queue claims of an earlier App of this process on the same store (as it does
+ * a crashed process's), so do not run it beside an App that holds claims.
  */
 export async function runCliInProcess(
   args: string[],
