@@ -15,7 +15,7 @@ import {
   type IncidentState,
 } from '../../incidents/incident-model.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 import { table } from '../format.js';
 
 /** The shell's actor: an operator at the machine (role cli), recorded as `cli:<user>`. */
@@ -268,13 +268,14 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
     .description('store a file as evidence (size limit incidents.evidenceMaxBytes)')
     .action((id: string, file: string) =>
       withApp(globals(), io, async (app) => {
-        const size = statSync(file).size;
+        const path = pathFrom(io, file);
+        const size = statSync(path).size;
         const max = app.config.incidents.evidenceMaxBytes;
         if (size > max)
           throw new Error(
             `${basename(file)} is ${size} bytes; the limit is ${max} bytes (incidents.evidenceMaxBytes)`,
           );
-        const ref = await app.incidents.evidence.add(id, basename(file), readFileSync(file), shellActor());
+        const ref = await app.incidents.evidence.add(id, basename(file), readFileSync(path), shellActor());
         io.out(`stored ${ref.name} as ${ref.id} (${ref.bytes} bytes, sha256 ${ref.sha256})`);
       }),
     );
