@@ -9,6 +9,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { notificationsCommand } from './commands/notifications.js';
 import { queueCommand } from './commands/queue.js';
 import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
@@ -68,6 +69,7 @@ export function buildProgram(io: CliIo = processIo, input: SecretInput = process
   adminCommand(program, io, input);
   auditCommand(program, io);
   incidentsCommand(program, io);
+  notificationsCommand(program, io);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { adminAccounts, adminAllowlist } from './checks/admin-checks.js';
+import { breachDpo, breachMail } from './checks/breach-checks.js';
 import {
   databaseFilePermissions,
   dataDirPermissions,
@@ -47,5 +48,7 @@ export function defaultChecks(): DoctorCheck[] {
     serverTls,
     adminAccounts,
     adminAllowlist,
+    breachMail,
+    breachDpo,
   ];
 }

@@ -138,4 +138,10 @@ export interface Queue {
   /** Retention: dead letters past the retention period and expired duplicate-detection entries. */
   purgeExpired(): Promise<PurgeResult>;
   stats(): Promise<QueueStats[]>;
+  /**
+   * Takes back at once the claims of a process of this machine that is gone (killed, crashed), so a
+   * restarted koppel delivers them without waiting out their lease. Claims of live processes and of
+   * other machines are left alone. Returns how many messages came free. Run it at start.
+   */
+  releaseOrphanedLeases(): Promise<number>;
 }

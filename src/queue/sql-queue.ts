@@ -16,6 +16,7 @@ import {
   RELAXED,
 } from './claim-strategy.js';
 import { DeadLetterStore, EXPIRED_DESCRIPTION } from './dead-letter-store.js';
+import { isOrphanedLease, type LeaseOwner, leaseTokenPrefix, processAlive } from './lease-owner.js';
 import { PayloadCodec, type SealedPayload } from './payload-codec.js';
 import type {
   AbandonOptions,
@@ -38,6 +39,10 @@ export interface SqlQueueDeps {
   backend: QueueBackend;
   /** Called after a security event was stored, e.g. to open an incident. */
   onSecurityEvent?: (event: SecurityEvent) => void;
+  /** This process, named in every lease token it takes (see lease-owner.ts). */
+  owner: LeaseOwner;
+  /** Whether a pid runs on this machine; tests pass their own. */
+  processAlive?: (pid: number) => boolean;
 }
 
 interface Prepared {
@@ -55,11 +60,38 @@ const DAY_MS = 86_400_000;
 export class SqlQueue extends DeadLetterStore implements Queue {
   readonly #codec: PayloadCodec;
   readonly #events: SecurityEventLog;
+  readonly #tokenPrefix: string;
 
   constructor(private readonly deps: SqlQueueDeps) {
     super(deps.store, deps.clock, deps.config);
     this.#codec = new PayloadCodec(deps.keys);
     this.#events = new SecurityEventLog(deps.store.db, deps.clock, deps.onSecurityEvent);
+    this.#tokenPrefix = leaseTokenPrefix(deps.owner);
+  }
+
+  async releaseOrphanedLeases(): Promise<number> {
+    const now = this.deps.clock.now();
+    // One row per claim still in flight: a few hundred at most, so the owners are judged here, not in SQL.
+    const held = await this.store.db
+      .selectFrom('queue_messages')
+      .select('lease_token')
+      .distinct()
+      .where('state', '=', 0)
+      .where('lease_token', 'is not', null)
+      .where('visible_at', '>', now)
+      .execute();
+    const alive = this.deps.processAlive ?? processAlive;
+    const orphaned = held
+      .map((r) => r.lease_token!)
+      .filter((token) => isOrphanedLease(token, this.deps.owner, alive));
+    if (orphaned.length === 0) return 0;
+    const released = await this.store.db
+      .updateTable('queue_messages')
+      .set({ visible_at: now, lease_token: null })
+      .where('state', '=', 0)
+      .where('lease_token', 'in', orphaned)
+      .executeTakeFirst();
+    return Number(released.numUpdatedRows);
   }
 
   async readDeadLetterPayload(seq: number): Promise<{ payload: unknown } | undefined> {
@@ -133,7 +165,7 @@ export class SqlQueue extends DeadLetterStore implements Queue {
 
   async claim<T = unknown>(options: ClaimOptions): Promise<ClaimedMessage<T>[]> {
     const now = this.deps.clock.now();
-    const token = this.deps.random.uuid();
+    const token = this.#tokenPrefix + this.deps.random.uuid();
     const leaseUntil = now + (options.leaseMs ?? this.deps.config.leaseSeconds * 1000);
     const params = {
       queue: options.queue,

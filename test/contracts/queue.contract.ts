@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { type App, type AppOptions, createApp } from '../../src/app.js';
+import type { LeaseOwner } from '../../src/queue/lease-owner.js';
 import type { ClaimedMessage, Queue } from '../../src/queue/queue.js';
 import type { SecurityEvent } from '../../src/queue/security-event-log.js';
-import { type Backend, createTestApp, type TestApp } from '../helpers/stores.js';
+import { type Backend, createTestApp, TEST_MASTER_KEY, type TestApp } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
 const T = 'tenant-a';
@@ -20,9 +22,9 @@ export function queueContract(backend: Backend, skip: string | false = false): v
     let queue: Queue;
     const events: SecurityEvent[] = [];
 
-    const start = async (overrides: Record<string, unknown> = {}) => {
+    const start = async (overrides: Record<string, unknown> = {}, options: AppOptions = {}) => {
       await open?.close();
-      t = await createTestApp(backend, overrides, { onSecurityEvent: (e) => events.push(e) });
+      t = await createTestApp(backend, overrides, { onSecurityEvent: (e) => events.push(e), ...options });
       open = t;
       queue = t.app.queue;
     };
@@ -135,6 +137,60 @@ export function queueContract(backend: Backend, skip: string | false = false): v
         (await queue.complete([second!])).map((r) => r.status),
         ['ok'],
       );
+    });
+
+    describe('claims of a process that stopped', () => {
+      const HOST = 'worker-1';
+      const DEAD = 4001;
+      const LIVE = 4002;
+      const alive = (pid: number) => pid !== DEAD;
+      const others: App[] = [];
+      /** Another koppel on the same store, as another process or a later start would be. */
+      const koppel = async (owner: LeaseOwner) => {
+        const app = await createApp(t.app.config, {
+          env: { KOPPEL_MASTER_KEY: TEST_MASTER_KEY },
+          clock: t.clock,
+          leaseOwner: owner,
+          processAlive: alive,
+        });
+        others.push(app);
+        return app.queue;
+      };
+      afterEach(async () => {
+        for (const app of others.splice(0)) await app.close();
+      });
+
+      it('takes them back at once after a restart, and only those of processes that are gone', async () => {
+        await start({}, { leaseOwner: { host: HOST, pid: 4000, instance: 'now' }, processAlive: alive });
+        for (let n = 1; n <= 5; n++) await put({ n });
+        const claimBy = async (q: Queue, n: number) => {
+          const [m] = await q.claim<{ n: number }>({ queue: Q, limit: 1, leaseMs: 60_000 });
+          assert.equal(m?.payload.n, n);
+          return m!;
+        };
+        const killed = await claimBy(await koppel({ host: HOST, pid: DEAD, instance: 'a' }), 1);
+        const samePidEarlierStart = await claimBy(await koppel({ host: HOST, pid: 4000, instance: 'b' }), 2);
+        await claimBy(await koppel({ host: HOST, pid: LIVE, instance: 'c' }), 3);
+        await claimBy(await koppel({ host: 'worker-2', pid: DEAD, instance: 'd' }), 4);
+        await claimBy(queue, 5);
+
+        assert.equal(
+          await queue.releaseOrphanedLeases(),
+          2,
+          'the dead pid and the earlier start of this pid',
+        );
+        const again = await claim(10);
+        assert.deepEqual(ns(again).sort(), [1, 2], 'delivered again without waiting for the lease');
+        assert.deepEqual(
+          (await queue.complete([killed, samePidEarlierStart])).map((r) => r.status),
+          ['lease-lost', 'lease-lost'],
+          'the old claims are fenced off',
+        );
+        assert.equal(await queue.releaseOrphanedLeases(), 0, 'nothing of live processes or other machines');
+        await queue.complete(again);
+        t.clock.advance(60_001);
+        assert.deepEqual(ns(await claim(10)).sort(), [3, 4, 5], 'the rest wait out their lease as before');
+      });
     });
 
     it('renews a lease', async () => {

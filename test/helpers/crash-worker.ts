@@ -8,10 +8,11 @@ import { loadConfig } from '../../src/config/load-config.js';
 
 const logFile = process.env.CRASH_LOG!;
 const app = await createApp(loadConfig({ env: process.env }), { env: process.env });
+// As `koppel run` does at start: the killed predecessor's claims (default 60 s leases) come back at once.
+await app.queue.releaseOrphanedLeases();
 let idle = 0;
-// Idle for longer than a lease, so keys held by a killed predecessor come free again before we exit.
 while (idle < 120) {
-  const batch = await app.queue.claim<{ n: number }>({ queue: 'crash', limit: 50, leaseMs: 1_500 });
+  const batch = await app.queue.claim<{ n: number }>({ queue: 'crash', limit: 50 });
   if (batch.length === 0) {
     idle++;
     await sleep(25);

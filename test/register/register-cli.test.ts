@@ -18,7 +18,7 @@ describe('koppel register export (CLI)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes each format to a file, and says what is not configured', async () => {
-    for (const format of ['md', 'json', 'html']) {
+    for (const format of ['md', 'json', 'html', 'pdf']) {
       const out = join(dir, `register.${format}`);
       const run = await runCli(['register', 'export', '--format', format, '--lang', 'en', '--out', out], env);
       assert.equal(run.code, 0, run.stderr);
@@ -40,6 +40,7 @@ describe('koppel register export (CLI)', () => {
     assert.match(readFileSync(join(dir, 'register.md'), 'utf8'), /^# Record of processing activities/);
     const html = readFileSync(join(dir, 'register.html'), 'utf8');
     assert.match(html, /Acme &lt;b&gt;BV&lt;\/b&gt;/);
+    assert.equal(readFileSync(join(dir, 'register.pdf')).subarray(0, 5).toString(), '%PDF-');
   });
 
   it('prints Dutch Markdown to standard output by default, and one tenant with --tenant', async () => {
@@ -53,9 +54,13 @@ describe('koppel register export (CLI)', () => {
   });
 
   it('exits 2 on an unknown format or language', async () => {
-    const format = await runCli(['register', 'export', '--format', 'pdf'], env);
+    const format = await runCli(['register', 'export', '--format', 'docx'], env);
     assert.equal(format.code, 2);
-    assert.match(format.stderr, /argument 'pdf' is invalid\. Allowed choices are md, json, html/);
+    assert.match(format.stderr, /argument 'docx' is invalid\. Allowed choices are md, json, html, pdf/);
+    const pdf = await runCli(['register', 'export', '--format', 'pdf'], env);
+    assert.equal(pdf.code, 1, 'a PDF is never written to the terminal');
+    assert.match(pdf.stderr, /--out must be given for --format pdf/);
+    assert.equal(pdf.stdout, '');
     const lang = await runCli(['register', 'export', '--lang', 'de'], env);
     assert.equal(lang.code, 2);
   });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type App, createApp } from '../../app.js';
 import { every } from '../../clock.js';
+import { DUE_JOBS_INTERVAL_MS, runDueJobs } from '../../incidents/due-jobs.js';
 import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -19,6 +20,14 @@ export function startCommand(program: Command, io: CliIo): void {
       const config = configFrom(program.opts<GlobalOptions>(), io);
       const app = await createApp(config, { env: io.env });
       const { engine, log } = app;
+      // Before the first claim: a koppel killed on this machine left claims whose payloads would
+      // otherwise wait out their lease (up to queue.leaseSeconds) before anyone delivers them.
+      const released = await app.queue.releaseOrphanedLeases();
+      if (released > 0)
+        log.info(
+          { event: 'queue.leases-released', messages: released },
+          'took back the claims of a stopped koppel',
+        );
       const tenants = await syncableTenants(app.tenants, log);
       // One listener: the admin server also answers what the status API did (/healthz, /readyz, /api/status).
       const status = await openAdminServer({ app, engine }, options.once ?? false);
@@ -39,11 +48,17 @@ export function startCommand(program: Command, io: CliIo): void {
       io.out(
         `  sync:        ${tenants.length ? `tenants ${tenants.join(', ')}, every ${config.sync.pollIntervalSeconds} s` : 'no configured tenants yet (koppel tenant add)'}`,
       );
+      if (released > 0)
+        io.out(
+          `  queue:       took back ${released} messages claimed by a koppel that stopped without finishing`,
+        );
       for (const line of status.lines) io.out(line);
       const progress = startLoadProgress({ engine, tenants, out: io.out, clock: app.clock });
       const syncRound = () => syncAllOnce(engine, tenants, log);
       const first = await syncRound();
       await retentionRound(app);
+      const dueRound = () => runDueJobs(app.dueJobs, log);
+      await dueRound();
       if (options.once) {
         progress.stop();
         await app.close();
@@ -58,17 +73,19 @@ export function startCommand(program: Command, io: CliIo): void {
       const retention = every(app.clock, RETENTION_INTERVAL_MS, () =>
         retentionRound(app).catch((error) => log.error({ err: error }, 'retention failed')),
       );
+      const due = every(app.clock, DUE_JOBS_INTERVAL_MS, dueRound);
       // Stopping also cancels the waits between rounds: a pending wait would keep the process alive
       // for up to a poll interval after "koppel stopped".
       const stop = () => {
         void sync.stop();
         void retention.stop();
+        void due.stop();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
       io.out('koppel is running; press Ctrl-C to stop');
-      await Promise.all([sync.done, retention.done]);
+      await Promise.all([sync.done, retention.done, due.done]);
       progress.stop();
       await status.server?.close();
       await app.close();
