@@ -153,6 +153,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailer: mailer.get,
       log: () => logger.get(),
     });
+    const tenantContacts = new TenantContactsStore(
+      store,
+      keys,
+      tenants,
+      clock,
+      config.processor.notificationHours,
+    );
     const outbox = options.outbox ?? mailOutbox;
     const incidents = new IncidentRegister({
       store,
@@ -163,6 +170,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       audit,
       outbox,
       log: () => logger.get(),
+      // A tenant's own, lower customer-notice promise (koppel tenant contacts) shortens its clock.
+      tenantHours: async (tenantId) => (await tenantContacts.get(tenantId))?.notificationHours,
     });
     const signals = new SignalWatcher({
       db: store.db,
@@ -188,13 +197,6 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
         factor: config.incidents.signals.massRemovalFactor,
       },
     });
-    const tenantContacts = new TenantContactsStore(
-      store,
-      keys,
-      tenants,
-      clock,
-      config.processor.notificationHours,
-    );
     const escalation = new Escalation({
       register: incidents,
       contacts: tenantContacts,
