@@ -9,6 +9,9 @@ import type { DueJob } from './incidents/due-jobs.js';
 import { Escalation } from './incidents/escalation.js';
 import type { MailOutbox } from './incidents/incident-model.js';
 import { IncidentRegister } from './incidents/incident-register.js';
+import { IncidentReminders } from './incidents/incident-reminders.js';
+import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
+import { SignalWatcher } from './incidents/signals/signal-watcher.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -78,8 +81,12 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** Turns security events into suspected incidents; one of the due jobs `koppel run` runs. */
+  signals: SignalWatcher;
   /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
   incidents: IncidentRegister;
+  /** E-mails the DPO and operators before each incident deadline (a due job of `koppel run`). */
+  incidentReminders: IncidentReminders;
   /** Where e-mails are put (the register, the escalation, alerts): mailOutbox unless a test gave one. */
   outbox: MailOutbox;
   /** The durable SMTP outbox: listed, delivered and retried (`koppel notifications`, the due jobs). */
@@ -104,12 +111,18 @@ export interface App {
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const masters = await openMasterKeys(config, options.env ?? process.env, { keyVault: options.keyVault });
+  const masters = await openMasterKeys(config, options.env ?? process.env, {
+    keyVault: options.keyVault,
+  }).catch(async (error: unknown) => {
+    await recordMasterKeyFailure(config, clock, error);
+    throw error;
+  });
   const store = openStore(config.store, config.dataDir);
   try {
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
-    const keys = new KeyRing(store.db, masters.keys, clock, random);
+    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
+    const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
     const queueDeps = {
       store,
       keys,
@@ -140,6 +153,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailer: mailer.get,
       log: () => logger.get(),
     });
+    const tenantContacts = new TenantContactsStore(
+      store,
+      keys,
+      tenants,
+      clock,
+      config.processor.notificationHours,
+    );
     const outbox = options.outbox ?? mailOutbox;
     const incidents = new IncidentRegister({
       store,
@@ -150,6 +170,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       audit,
       outbox,
       log: () => logger.get(),
+      // A tenant's own, lower customer-notice promise (koppel tenant contacts) shortens its clock.
+      tenantHours: async (tenantId) => (await tenantContacts.get(tenantId))?.notificationHours,
+    });
+    const signals = new SignalWatcher({
+      db: store.db,
+      clock,
+      register: incidents,
+      config: config.incidents.signals,
     });
     const engine = new SyncEngine({
       store,
@@ -163,15 +191,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       connectors: options.connectors ? options.connectors(real) : real,
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
+      securityEvents,
+      massRemoval: {
+        minimum: config.incidents.signals.massRemovalMinimum,
+        factor: config.incidents.signals.massRemovalFactor,
+      },
     });
-    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
-    const tenantContacts = new TenantContactsStore(
-      store,
-      keys,
-      tenants,
-      clock,
-      config.processor.notificationHours,
-    );
     const escalation = new Escalation({
       register: incidents,
       contacts: tenantContacts,
@@ -180,6 +205,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config,
       securityEvents,
+      log: () => logger.get(),
+    });
+    const incidentReminders = new IncidentReminders({
+      register: incidents,
+      config,
+      clock,
+      outbox,
       log: () => logger.get(),
     });
     return {
@@ -203,13 +235,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       audit,
       securityEvents,
       incidents,
+      incidentReminders,
       outbox,
+      signals,
       mailOutbox,
       tenantContacts,
       escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
       dueJobs: [
+        signals,
+        { name: 'reminders', runDue: () => incidentReminders.runDue() },
         {
           name: 'notifications',
           runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),

@@ -38,7 +38,7 @@ export function describeEvent(body: IncidentEventBody): string {
     case 'follow-up-sent':
       return `follow-up notice ${body.number} sent to customer ${body.tenantId} (contact ${body.contactIndex + 1})`;
     case 'reminder-sent':
-      return `reminder sent: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
+      return `${body.recipients === 0 ? 'reminder due but not sent (no address is set)' : 'reminder sent'}: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
     case 'escalation-alert':
       return `customer ${body.tenantId} not reached (${body.reason === 'no-contacts' ? 'no contacts' : `every contact tried, round ${body.round}`}): the DPO and operators were alerted`;
   }
@@ -64,7 +64,7 @@ export function deriveIncident(id: string, events: readonly IncidentEvent[]): In
     detectedAt: r.detectedAt,
     awareAt: null,
     operatorIsController: r.operatorIsController,
-    signal: r.signal,
+    signal: r.signal ? { ...r.signal } : null,
     effects: '',
     facts: null,
     assessment: null,
@@ -127,6 +127,13 @@ function apply(incident: Incident, event: IncidentEvent): void {
       return;
     case 'lessons-learned':
       incident.lessonsLearned = body.text;
+      return;
+    case 'signal-repeated':
+      // A duplicate signal folded in (src/incidents/signals): how often it fired, and when last.
+      if (incident.signal) {
+        incident.signal.count++;
+        incident.signal.lastAt = Math.max(incident.signal.lastAt, body.at);
+      }
       return;
     default:
       // Notes, signals, notices, acknowledgements and reminders are history only: the timeline and the

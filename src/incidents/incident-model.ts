@@ -36,6 +36,8 @@ export interface SignalRef {
   count: number;
   firstAt: number;
   lastAt: number;
+  /** The security event (security_events.id) that opened it: a watcher restarted after a crash skips it. */
+  eventId?: number;
 }
 
 /** A stored evidence file: encrypted at rest, listed by name, size and SHA-256 only. */
@@ -91,7 +93,8 @@ export type IncidentEventBody =
   | { type: 'measure'; kind: 'taken' | 'planned'; text: string }
   | { type: 'note'; text: string }
   | { type: 'evidence-added'; evidence: Omit<EvidenceRef, 'addedAt' | 'addedBy'> }
-  | { type: 'signal-repeated'; kind: string; at: number }
+  /** `eventId`: the security event folded in (so a watcher restarted after a crash never folds it twice). */
+  | { type: 'signal-repeated'; kind: string; at: number; eventId?: number }
   | { type: 'lessons-learned'; text: string }
   /** Notifications: every attempt, acknowledgement, phone outcome, follow-up and reminder. */
   | {
@@ -117,7 +120,14 @@ export type IncidentEventBody =
     }
   | { type: 'acknowledged'; tenantId: string; contactIndex: number; via: 'code' | 'phone' }
   | { type: 'follow-up-sent'; tenantId: string; number: number; contactIndex: number }
-  | { type: 'reminder-sent'; deadline: DeadlineName; fraction: number; tenantId?: string };
+  | {
+      type: 'reminder-sent';
+      deadline: DeadlineName;
+      fraction: number;
+      tenantId?: string;
+      /** How many addresses it went to; 0 when none is set (recorded so it is not retried each round). */
+      recipients?: number;
+    };
 
 export type IncidentEventType = IncidentEventBody['type'];
 

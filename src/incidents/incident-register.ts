@@ -283,23 +283,6 @@ export class IncidentRegister {
     return out;
   }
 
-  /** Closed incidents past their retention: deleted with their events and evidence. */
-  async purgeDue(now: number): Promise<number> {
-    const due = await this.deps.store.db
-      .selectFrom('incidents')
-      .select('id')
-      .where('state', '=', 'closed')
-      .where('purge_after', '<=', now)
-      .execute();
-    for (const { id } of due)
-      await this.deps.store.writeTransaction(async (trx) => {
-        await trx.deleteFrom('incident_evidence').where('incident_id', '=', id).execute();
-        await trx.deleteFrom('incident_events').where('incident_id', '=', id).execute();
-        await trx.deleteFrom('incidents').where('id', '=', id).where('state', '=', 'closed').execute();
-      });
-    return due.length;
-  }
-
   /** Where the DPO's alerts go: notifications.dpoEmail, else processor.dpo.email. */
   dpoAddress(): string | undefined {
     return this.deps.config.notifications.dpoEmail ?? this.deps.config.processor.dpo?.email;

@@ -1,4 +1,5 @@
 import type { KoppelConfig } from '../config/config-schema.js';
+import { incidentInventory } from '../incidents/incident-retention.js';
 import { listLogFiles, logDir, logFileDueAt } from '../log/log-files.js';
 import type { Store } from '../store/open-store.js';
 
@@ -11,7 +12,8 @@ export type RetentionClassId =
   | 'log-files'
   | 'security-events'
   | 'audit-log'
-  | 'terminated-tenants';
+  | 'terminated-tenants'
+  | 'incidents';
 
 /** What is held now in one class of stored data, and when the oldest of it is due for deletion. */
 export interface RetentionInventory {
@@ -74,6 +76,7 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
     .selectFrom('audit_log')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('at').as('oldest')])
     .executeTakeFirstOrThrow();
+  const incidents = await incidentInventory(store);
   return [
     {
       id: 'queue-payloads',
@@ -130,6 +133,14 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
       items: Number(audit.n),
       oldestAt: num(audit.oldest),
       dueAt: audit.oldest == null ? null : Number(audit.oldest) + config.server.auditRetentionDays * DAY_MS,
+      purgedByJob: true,
+    },
+    {
+      id: 'incidents',
+      policy: `the breach register: never deleted while open; closed incidents deleted ${config.incidents.retentionYears} years after closing (incidents.retentionYears), with their history and evidence`,
+      items: incidents.items,
+      oldestAt: incidents.oldestAt,
+      dueAt: incidents.dueAt,
       purgedByJob: true,
     },
   ];

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { coerceError } from '../errors.js';
+import { purgeDueIncidents } from '../incidents/incident-retention.js';
 import { logDir, purgeLogFiles } from '../log/log-files.js';
 import type { Queue } from '../queue/queue.js';
 import type { Store } from '../store/open-store.js';
@@ -71,6 +72,10 @@ export class RetentionJob {
         purge: async (now) => ({
           'audit-log': await deps.audit.purge(now - config.server.auditRetentionDays * 86_400_000),
         }),
+      },
+      {
+        classes: ['incidents'],
+        purge: async (now) => ({ incidents: await purgeDueIncidents(deps.store, now) }),
       },
       {
         classes: ['log-files'],

@@ -57,6 +57,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'log-files': 0,
           'terminated-tenants': 0,
           'audit-log': 0,
+          incidents: 0,
         });
 
         t.clock.set(start + 14 * DAY);
@@ -68,6 +69,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'log-files': 1,
           'terminated-tenants': 0,
           'audit-log': 0,
+          incidents: 0,
         });
         assert.deepEqual(due.errors, {});
         assert.deepEqual(

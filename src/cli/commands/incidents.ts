@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { incidentsAssessCommands } from './incidents-assess.js';
+import { incidentsExportCommands } from './incidents-export.js';
 import { incidentsNotifyCommands } from './incidents-notify.js';
+import { incidentsRegisterCommands } from './incidents-register.js';
 
 /**
  * `koppel incidents ...`: the breach (datalek) register. Each group of subcommands lives in a file of
@@ -12,6 +15,9 @@ export function incidentsCommand(program: Command, io: CliIo): Command {
     .description(
       'the breach (datalek) register: incidents, their workflow and clocks, risk assessment, informing customers (docs/incidents.md)',
     );
+  incidentsRegisterCommands(incidents, program, io);
+  incidentsAssessCommands(incidents, program, io);
+  incidentsExportCommands(incidents, program, io);
   incidentsNotifyCommands(incidents, program, io);
   return incidents;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ADMIN_KEY_ID } from '../../admin/admin-store.js';
 import { systemClock } from '../../clock.js';
+import { INCIDENT_KEY_ID } from '../../incidents/incident-register.js';
 import { withKeyContext } from '../../keys/key-context.js';
 import { rotateKeyFile } from '../../keys/key-file-rotation.js';
 import { rewrapTenantKeys } from '../../keys/key-rotation.js';
@@ -77,7 +78,8 @@ export function keysCommand(program: Command, io: CliIo): void {
 /** A key for a tenant that does not exist (a typo) or was offboarded would only be a stray key. */
 async function requireActiveTenant(store: Store, id: string): Promise<void> {
   // The administrators' TOTP secrets have a data key of their own, rotated like a tenant's.
-  if (id === ADMIN_KEY_ID) return;
+  // So have the breach register's events and evidence (INCIDENT_KEY_ID).
+  if (id === ADMIN_KEY_ID || id === INCIDENT_KEY_ID) return;
   const row = await store.db.selectFrom('tenants').select('status').where('id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`no tenant "${id.slice(0, 80)}" (see \`koppel tenant list\`)`);
   if (row.status === 'terminated')

@@ -67,7 +67,7 @@ export function notificationsCommand(program: Command, io: CliIo): void {
 
   notifications
     .command('deliver')
-    .description('send every mail that is due now (koppel run does this every minute)')
+    .description('send every mail that is due now (koppel run does this every 30 seconds)')
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) =>
       withApp(globals(), io, async (app) => {

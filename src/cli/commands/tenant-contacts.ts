@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import type { TenantContacts } from '../../tenants/tenant-contacts.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 
 /** `koppel tenant contacts show|set`: the controller's details and its breach-notice contacts. */
 export function tenantContactsCommand(
@@ -39,7 +39,7 @@ export function tenantContactsCommand(
     .description('validate a JSON document (the file, or standard input) and store it, replacing the old one')
     .action((id: string, file: string | undefined) =>
       withApp(globals(), io, async (app) => {
-        const text = file ? readText(file) : await readStdin();
+        const text = file ? readText(pathFrom(io, file)) : await readStdin();
         let input: unknown;
         try {
           input = JSON.parse(text);

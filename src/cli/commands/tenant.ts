@@ -10,6 +10,7 @@ import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
 import { tenantContactsCommand } from './tenant-contacts.js';
 import { tenantMappingCommand } from './tenant-mapping.js';
+import { tenantRemovalsCommand } from './tenant-removals.js';
 import { tenantTerminateCommand } from './tenant-terminate.js';
 import { testConnectionCommand } from './tenant-test-connection.js';
 
@@ -100,6 +101,7 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
   tenantMappingCommand(tenant, globals, io);
   tenantTerminateCommand(tenant, globals, io);
   tenantContactsCommand(tenant, globals, io, readStdin);
+  tenantRemovalsCommand(tenant, globals, io);
 }
 
 function splitAssignment(assignment: string): { field: string; raw: string } {
