@@ -29,7 +29,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
       schema: {
         summary: 'Inform every affected customer: notice e-mails with acknowledgement codes and phone tasks',
         params: incidentId,
-        response: { 200: anyObject, 400: problem },
+        response: { 200: anyObject, 400: problem, 404: problem },
       },
     },
     async (request, reply) =>
@@ -54,7 +54,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
         summary: "Record a customer's acknowledgement with the code from its notice e-mail",
         params: incidentId,
         body: z.object({ tenant, code: z.string().min(4).max(40) }),
-        response: { 200: anyObject, 400: problem },
+        response: { 200: anyObject, 400: problem, 404: problem },
       },
     },
     async (request, reply) =>
@@ -93,7 +93,11 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
       schema: {
         summary: 'The phone tasks: who to call, the number, the script, the recorded outcome',
         params: incidentId,
-        response: { 200: z.object({ incidentId: z.string(), tasks: z.array(anyObject) }), 400: problem },
+        response: {
+          200: z.object({ incidentId: z.string(), tasks: z.array(anyObject) }),
+          400: problem,
+          404: problem,
+        },
       },
     },
     async (request, reply) =>
@@ -116,7 +120,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
           outcome: z.enum(CALL_OUTCOMES as [string, ...string[]]),
           note: z.string().max(500).optional(),
         }),
-        response: { 200: anyObject, 400: problem },
+        response: { 200: anyObject, 400: problem, 404: problem },
       },
     },
     async (request, reply) =>
@@ -148,7 +152,11 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
         summary: 'Send a numbered follow-up notice to each customer contact who acknowledged',
         params: incidentId,
         body: z.object({ message: z.string().min(1).max(10_000) }),
-        response: { 200: z.object({ incidentId: z.string(), tenants: z.array(anyObject) }), 400: problem },
+        response: {
+          200: z.object({ incidentId: z.string(), tenants: z.array(anyObject) }),
+          400: problem,
+          404: problem,
+        },
       },
     },
     async (request, reply) =>

@@ -4,7 +4,7 @@ import { TenantError } from '../../tenants/tenant-store.js';
 
 /**
  * Errors that are the answer (an unknown tenant or incident, a field-named validation problem, a
- * refused step) become 400 with their message; anything else is an internal error.
+ * refused step) become 400 with their message, an unknown incident 404; anything else is an internal error.
  */
 export async function answerOr400<T>(
   reply: { code(n: number): { send(b: unknown): unknown } },
@@ -13,6 +13,8 @@ export async function answerOr400<T>(
   try {
     return await fn();
   } catch (error) {
+    if ((error as Error | undefined)?.constructor?.name === 'IncidentNotFoundError')
+      return reply.code(404).send({ error: (error as Error).message }) as never;
     if (error instanceof ConfigError)
       return reply.code(400).send({ error: error.issues.join('; ') }) as never;
     if (isAnswer(error)) return reply.code(400).send({ error: (error as Error).message }) as never;
