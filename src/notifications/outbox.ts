@@ -3,6 +3,7 @@ import type { Clock, Random } from '../clock.js';
 import type { MailOutbox, OutgoingMail } from '../incidents/incident-model.js';
 import { open, seal } from '../keys/envelope.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import { NOTIFICATIONS_KEY_ID } from '../keys/system-keys.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { MailOutboxTable } from '../store/schema.js';
@@ -12,7 +13,7 @@ import { deliveryError, type Mailer, type MailMessage } from './smtp-mailer.js';
  * The key ring entry that seals queued mails (recipient, subject, body). Not a tenant's key: an
  * incident's mails must survive the offboarding of the customer they concern.
  */
-export const NOTIFICATIONS_KEY_ID = '_notifications';
+export { NOTIFICATIONS_KEY_ID };
 
 /** Attempts before a mail is marked failed (it stays listed, and is never dropped). */
 export const MAX_ATTEMPTS = 8;
