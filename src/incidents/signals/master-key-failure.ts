@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Clock } from '../../clock.js';
 import type { KoppelConfig } from '../../config/config-schema.js';
@@ -10,7 +10,7 @@ import { openStore, type Store } from '../../store/open-store.js';
  * store key, but the security_events table needs none, so the event is stored for the signal watcher
  * of a koppel that does start (or of the next start with the key back). Only into a store that exists
  * and is migrated: a first start without a key file is not an incident, and must not create a
- * database. Never throws: the caller rethrows the key's own error.
+ * database, nor write into an empty file that the key-file guard refused. Never throws: the caller rethrows the key's own error.
  */
 export async function recordMasterKeyFailure(
   config: KoppelConfig,
@@ -19,7 +19,7 @@ export async function recordMasterKeyFailure(
 ): Promise<void> {
   if (
     config.store.driver === 'sqlite' &&
-    !existsSync(resolve(config.dataDir, config.store.path ?? 'koppel.db'))
+    !hasDatabase(resolve(config.dataDir, config.store.path ?? 'koppel.db'))
   )
     return;
   let store: Store | undefined;
@@ -40,5 +40,14 @@ export async function recordMasterKeyFailure(
     // No store, or one not migrated yet: nothing to record into.
   } finally {
     await store?.close().catch(() => undefined);
+  }
+}
+
+/** An empty file is no store either: opening it would write SQLite's header into it. */
+function hasDatabase(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
   }
 }
