@@ -25,6 +25,8 @@ export function incidentsAssessCommands(incidents: Command, program: Command, io
     )
     .addOption(new Option('--lang <lang>', 'the language of the reasons').choices(['en', 'nl']).default('en'))
     .option('--incident <id>', 'also record the facts and the assessment on this incident')
+    // Accepted like on every other incidents command; the answer is always one JSON object.
+    .option('--json', 'print the assessment as one JSON object (always the case)')
     .action(async (file: string, options: { lang: 'en' | 'nl'; incident?: string }) => {
       // The facts are checked before anything is opened: a bad file never touches the store.
       const facts = readFacts(pathFrom(io, file));
