@@ -1,40 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Enrolment } from '../../src/admin/admin-store.js';
-import { createLogger } from '../../src/log/logger.js';
-import { type AdminServer, startAdminServer } from '../../src/server/admin-server.js';
-import { createTestApp, type TestApp } from '../helpers/stores.js';
-import { AdminClient, codeAt } from '../server/admin-client.js';
-
-const PASSWORD = 'violet-harbour-lantern-42';
-const DPO_PASSWORD = 'quiet-meadow-compass-17';
+import type { TestApp } from '../helpers/stores.js';
+import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
 
 describe('incident API', () => {
+  let api: TestAdminServer;
   let t: TestApp;
-  let server: AdminServer;
-  let alice: Enrolment;
-  let fg: Enrolment;
-  const client = () => new AdminClient(server.url, server.certificate.cert);
 
   before(async () => {
-    t = await createTestApp(
-      'sqlite',
-      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32', '::1/128'] } },
-      { log: createLogger('silent') },
-    );
-    alice = await t.app.admins.add('alice', 'admin', PASSWORD);
-    fg = await t.app.admins.add('fg', 'dpo', DPO_PASSWORD);
-    await t.app.tenants.add('acme', 'Acme Test BV');
-    server = await startAdminServer({ app: t.app });
+    api = await startTestAdminServer({ admins: ['alice'], dpos: ['fg'], tenants: { acme: 'Acme Test BV' } });
+    t = api.t;
   });
   after(async () => {
-    await server?.close();
-    await t?.close();
+    await api?.close();
   });
 
   it('lets an admin report and step, the DPO close, and refuses with the reason', async () => {
-    const admin = client();
-    assert.equal((await admin.login('alice', PASSWORD, codeAt(alice.uri, t.clock))).status, 204);
+    const admin = await api.signIn('alice');
     const created = await admin.write('POST', '/api/incidents', { title: 'Laptop lost', tenants: ['acme'] });
     assert.equal(created.status, 201, created.text);
     const { id } = created.json();
@@ -86,8 +68,7 @@ describe('incident API', () => {
     assert.equal((await admin.send('GET', '/api/incidents/INC-2026-0099')).status, 404);
 
     // The DPO sees it too, and closes what an admin may not.
-    const dpo = client();
-    assert.equal((await dpo.login('fg', DPO_PASSWORD, codeAt(fg.uri, t.clock))).status, 204);
+    const dpo = await api.signIn('fg');
     const list = await dpo.send('GET', '/api/incidents?open=true');
     assert.deepEqual(
       list.json().incidents.map((i: { id: string }) => i.id),
