@@ -141,3 +141,14 @@ function apply(incident: Incident, event: IncidentEvent): void {
       return;
   }
 }
+
+/** What a listing shows of an incident, the same in the CLI's --json and the API: ids, state, times. */
+export const incidentSummary = (i: Incident) => ({
+  id: i.id,
+  title: i.title,
+  state: i.state,
+  tenants: i.tenants,
+  reportedAt: i.reportedAt,
+  awareAt: i.awareAt,
+  closedAt: i.closedAt,
+});

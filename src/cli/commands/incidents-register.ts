@@ -2,18 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
+import { incidentSummary } from '../../incidents/derive-incident.js';
 import {
   clocksJson,
   type DisplayLang,
   formatAmsterdam,
   formatDuration,
 } from '../../incidents/incident-clocks.js';
-import {
-  type Actor,
-  INCIDENT_STATES,
-  type Incident,
-  type IncidentState,
-} from '../../incidents/incident-model.js';
+import { type Actor, INCIDENT_STATES, type IncidentState } from '../../incidents/incident-model.js';
 import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 import { table } from '../format.js';
@@ -59,18 +55,6 @@ function parseState(value: string): IncidentState {
 function parseLang(value: string | undefined): DisplayLang {
   if (value === undefined || value === 'nl' || value === 'en') return value ?? 'nl';
   throw new Error('--lang must be nl or en');
-}
-
-function summary(i: Incident) {
-  return {
-    id: i.id,
-    title: i.title,
-    state: i.state,
-    tenants: i.tenants,
-    reportedAt: i.reportedAt,
-    awareAt: i.awareAt,
-    closedAt: i.closedAt,
-  };
 }
 
 /** `koppel incidents new|list|show|advance|note|measure|effects|lessons|evidence` (docs/incidents.md). */
@@ -142,7 +126,7 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
           open: options.open,
           state: options.state ? parseState(options.state) : undefined,
         });
-        if (options.json) return io.out(JSON.stringify({ incidents: list.map(summary) }));
+        if (options.json) return io.out(JSON.stringify({ incidents: list.map(incidentSummary) }));
         if (list.length === 0) return io.out('no incidents');
         const rows = list.map((i) => [
           i.id,
@@ -213,7 +197,7 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
             },
             actor,
           );
-          if (options.json) return io.out(JSON.stringify(summary(incident)));
+          if (options.json) return io.out(JSON.stringify(incidentSummary(incident)));
           io.out(`incident ${incident.id} is now ${incident.state}`);
         }),
     );

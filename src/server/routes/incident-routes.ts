@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { incidentSummary } from '../../incidents/derive-incident.js';
 import { EvidenceError } from '../../incidents/evidence-store.js';
 import { clocksJson } from '../../incidents/incident-clocks.js';
-import { type Actor, INCIDENT_STATES, type Incident } from '../../incidents/incident-model.js';
+import { type Actor, INCIDENT_STATES } from '../../incidents/incident-model.js';
 import { IncidentInputError, IncidentNotFoundError } from '../../incidents/incident-register.js';
 import { WorkflowError } from '../../incidents/workflow.js';
 import { loose, type RouteDeps, type ZodServer } from '../admin-server.js';
@@ -28,16 +29,6 @@ function actorOf(request: FastifyRequest): Actor {
   if (!session) throw new Error('no session');
   return { actor: session.username, role: session.role, address: request.ip };
 }
-
-const toSummary = (i: Incident) => ({
-  id: i.id,
-  title: i.title,
-  state: i.state,
-  tenants: i.tenants,
-  reportedAt: i.reportedAt,
-  awareAt: i.awareAt,
-  closedAt: i.closedAt,
-});
 
 /** The register's refusals are the answer (400 bad input, 404 unknown, 409 the workflow says no). */
 async function answer<T>(reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<T>) {
@@ -77,7 +68,7 @@ export function incidentRoutes(server: ZodServer, { app }: RouteDeps): void {
     async (request) => ({
       incidents: (
         await app.incidents.list({ open: request.query.open === 'true', state: request.query.state })
-      ).map(toSummary),
+      ).map(incidentSummary),
     }),
   );
 
@@ -172,7 +163,7 @@ export function incidentRoutes(server: ZodServer, { app }: RouteDeps): void {
           { reason, awareAt: awareAt ? Date.parse(awareAt) : undefined, delayReason },
           actorOf(request),
         );
-        return toSummary(incident);
+        return incidentSummary(incident);
       }),
   );
 
@@ -195,7 +186,9 @@ export function incidentRoutes(server: ZodServer, { app }: RouteDeps): void {
       },
       async (request, reply) =>
         answer(reply, async () =>
-          toSummary(await app.incidents.append(request.params.id, toEvent(request.body), actorOf(request))),
+          incidentSummary(
+            await app.incidents.append(request.params.id, toEvent(request.body), actorOf(request)),
+          ),
         ),
     );
 
