@@ -6,14 +6,19 @@ import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
+import { Escalation } from './incidents/escalation.js';
 import type { MailOutbox } from './incidents/incident-model.js';
 import { IncidentRegister } from './incidents/incident-register.js';
 import { IncidentReminders } from './incidents/incident-reminders.js';
-import { LogOutbox } from './incidents/log-outbox.js';
+import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
+import { SignalWatcher } from './incidents/signals/signal-watcher.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { Outbox } from './notifications/outbox.js';
+import { runNotificationRound } from './notifications/outbox-delivery.js';
+import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
 import { currentLeaseOwner, type LeaseOwner } from './queue/lease-owner.js';
 import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
@@ -25,6 +30,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { DefinitionStore } from './sync/definition-store.js';
 import type { ConnectorFactory } from './sync/ports/index.js';
 import { SyncEngine } from './sync/sync-engine.js';
+import { TenantContactsStore } from './tenants/tenant-contacts-store.js';
 import { TenantStore } from './tenants/tenant-store.js';
 
 export interface AppOptions {
@@ -42,6 +48,8 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** The mailer behind the outbox; default SMTP from `notifications` (null: none configured). */
+  mailer?: Mailer | null;
   /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
   leaseOwner?: LeaseOwner;
   /** Whether a pid runs on this machine; default a signal-0 probe. */
@@ -73,12 +81,20 @@ export interface App {
   audit: AuditLog;
   /** Security events for the incident register (failed logins, refused addresses, ...). */
   securityEvents: SecurityEventLog;
+  /** Turns security events into suspected incidents; one of the due jobs `koppel run` runs. */
+  signals: SignalWatcher;
   /** The breach (datalek) register: incidents, their workflow, clocks and evidence. */
   incidents: IncidentRegister;
-  /** E-mails the DPO and operators before each incident deadline; `koppel run` calls runDue() on an interval. */
+  /** E-mails the DPO and operators before each incident deadline (a due job of `koppel run`). */
   incidentReminders: IncidentReminders;
-  /** Outgoing e-mail (the notifications helper's SMTP outbox, or a logging default). */
+  /** Where e-mails are put (the register, the escalation, alerts): mailOutbox unless a test gave one. */
   outbox: MailOutbox;
+  /** The durable SMTP outbox: listed, delivered and retried (`koppel notifications`, the due jobs). */
+  mailOutbox: Outbox;
+  /** Each tenant's controller details and breach-notice contacts, sealed with its key. */
+  tenantContacts: TenantContactsStore;
+  /** Informing customers: notices, acknowledgements, phone tasks, the next contact, follow-ups. */
+  escalation: Escalation;
   /** Which master key is in use: its id, where it comes from (file, $VARIABLE, Key Vault key id). */
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
@@ -95,12 +111,18 @@ export interface App {
 export async function createApp(config: KoppelConfig, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
-  const masters = await openMasterKeys(config, options.env ?? process.env, { keyVault: options.keyVault });
+  const masters = await openMasterKeys(config, options.env ?? process.env, {
+    keyVault: options.keyVault,
+  }).catch(async (error: unknown) => {
+    await recordMasterKeyFailure(config, clock, error);
+    throw error;
+  });
   const store = openStore(config.store, config.dataDir);
   try {
     const migration = await migrate(store);
     if (migration.error) throw migration.error;
-    const keys = new KeyRing(store.db, masters.keys, clock, random);
+    const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
+    const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
     const queueDeps = {
       store,
       keys,
@@ -122,7 +144,23 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
     });
     const audit = new AuditLog(store, clock, () => logger.get());
-    const outbox = options.outbox ?? new LogOutbox(() => logger.get(), clock);
+    const mailer = lazyMailer(config, options.mailer);
+    const mailOutbox = new Outbox({
+      store,
+      keys,
+      clock,
+      random,
+      mailer: mailer.get,
+      log: () => logger.get(),
+    });
+    const tenantContacts = new TenantContactsStore(
+      store,
+      keys,
+      tenants,
+      clock,
+      config.processor.notificationHours,
+    );
+    const outbox = options.outbox ?? mailOutbox;
     const incidents = new IncidentRegister({
       store,
       keys,
@@ -132,6 +170,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       audit,
       outbox,
       log: () => logger.get(),
+      // A tenant's own, lower customer-notice promise (koppel tenant contacts) shortens its clock.
+      tenantHours: async (tenantId) => (await tenantContacts.get(tenantId))?.notificationHours,
+    });
+    const signals = new SignalWatcher({
+      db: store.db,
+      clock,
+      register: incidents,
+      config: config.incidents.signals,
     });
     const engine = new SyncEngine({
       store,
@@ -145,6 +191,28 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       connectors: options.connectors ? options.connectors(real) : real,
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
+      securityEvents,
+      massRemoval: {
+        minimum: config.incidents.signals.massRemovalMinimum,
+        factor: config.incidents.signals.massRemovalFactor,
+      },
+    });
+    const escalation = new Escalation({
+      register: incidents,
+      contacts: tenantContacts,
+      outbox,
+      clock,
+      random,
+      config,
+      securityEvents,
+      log: () => logger.get(),
+    });
+    const incidentReminders = new IncidentReminders({
+      register: incidents,
+      config,
+      clock,
+      outbox,
+      log: () => logger.get(),
     });
     return {
       config,
@@ -165,21 +233,27 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),
       audit,
-      securityEvents: new SecurityEventLog(store.db, clock, options.onSecurityEvent),
+      securityEvents,
       incidents,
-      incidentReminders: new IncidentReminders({
-        register: incidents,
-        config,
-        clock,
-        outbox,
-        log: () => logger.get(),
-      }),
+      incidentReminders,
       outbox,
+      signals,
+      mailOutbox,
+      tenantContacts,
+      escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
-      dueJobs: [],
+      dueJobs: [
+        signals,
+        { name: 'reminders', runDue: () => incidentReminders.runDue() },
+        {
+          name: 'notifications',
+          runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),
+        },
+      ],
       close: async () => {
         await engine.close();
+        mailer.close();
         logger.close();
         await store.close();
       },
@@ -199,5 +273,19 @@ function lazyLogger(config: KoppelConfig, clock: Clock, given: Logger | undefine
       return made.logger;
     },
     close: () => made?.close(),
+  };
+}
+
+/** The SMTP connection is opened on the first delivery, so a command that sends nothing opens none. */
+function lazyMailer(config: KoppelConfig, given: Mailer | null | undefined) {
+  let made: Mailer | null | undefined = given;
+  return {
+    get: (): Mailer | null => {
+      if (made === undefined) made = createSmtpMailer(config.notifications);
+      return made;
+    },
+    close: () => {
+      if (given === undefined) made?.close();
+    },
   };
 }

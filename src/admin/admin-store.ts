@@ -16,7 +16,9 @@ export const MAX_ADMINS = 2;
  * The key ring entry that seals the administrators' TOTP secrets. Tenant ids start with a letter or
  * digit, so this one cannot be a tenant's; `koppel keys rotate` re-wraps it with the tenants' keys.
  */
-export const ADMIN_KEY_ID = '_admins';
+import { ADMIN_KEY_ID } from '../keys/system-keys.js';
+
+export { ADMIN_KEY_ID };
 
 const USERNAME = /^[a-z][a-z0-9._-]{1,31}$/;
 const RECOVERY_CODES = 10;

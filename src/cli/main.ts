@@ -9,14 +9,15 @@ import { emulateCommand } from './commands/emulate.js';
 import { incidentsCommand } from './commands/incidents.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { notificationsCommand } from './commands/notifications.js';
 import { queueCommand } from './commands/queue.js';
 import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
 import { tenantCommand } from './commands/tenant.js';
-import { type CliIo, processIo } from './context.js';
-import { processSecretInput, type SecretInput } from './secret-input.js';
+import { type CliIo, processIo, readAll } from './context.js';
+import { type SecretInput, secretInputFrom } from './secret-input.js';
 
 const HELP_FOOTER = `
 Configuration: none is needed for the embedded default (SQLite and a key file in ./.koppel).
@@ -37,13 +38,10 @@ Examples:
   koppel emulate mailplus --seed 100
 `;
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function buildProgram(io: CliIo = processIo, input: SecretInput = processSecretInput): Command {
+export function buildProgram(
+  io: CliIo = processIo,
+  input: SecretInput = secretInputFrom(io, process.stderr),
+): Command {
   const program = new Command('koppel')
     .description(
       'Two-way contact sync between Dynamics 365 (Dataverse) and Spotler Mail+, with GDPR processor duties built in.',
@@ -59,7 +57,7 @@ export function buildProgram(io: CliIo = processIo, input: SecretInput = process
   migrateCommand(program, io);
   queueCommand(program, io);
   dlqCommand(program, io);
-  tenantCommand(program, io, readStdin);
+  tenantCommand(program, io, () => readAll(io.stdin));
   emulateCommand(program, io);
   keysCommand(program, io);
   retentionCommand(program, io);
@@ -68,6 +66,7 @@ export function buildProgram(io: CliIo = processIo, input: SecretInput = process
   adminCommand(program, io, input);
   auditCommand(program, io);
   incidentsCommand(program, io);
+  notificationsCommand(program, io);
   return program;
 }
 

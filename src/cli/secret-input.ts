@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { type CliIo, readAll } from './context.js';
 
 export interface SecretInput {
   /** Reads one secret: the first line of standard input, or a prompt without echo on a terminal. */
@@ -8,39 +9,43 @@ export interface SecretInput {
   isTerminal: boolean;
 }
 
-/** Passwords never come from arguments (other users can read /proc/<pid>/cmdline, and shell history). */
-export const processSecretInput: SecretInput = {
-  isTerminal: Boolean(process.stdin.isTTY),
-  secret: (prompt) => (process.stdin.isTTY ? ask(prompt, true) : firstLineOfStdin()),
-  confirm: async (prompt) => process.stdin.isTTY && /^y(es)?$/i.test((await ask(prompt, false)).trim()),
-};
-
-let stdinLines: Promise<string[]> | undefined;
-
-/** Standard input is read once; `admin passwd` asks for a line, a later question gets the next one. */
-async function firstLineOfStdin(): Promise<string> {
-  stdinLines ??= (async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
-  })();
-  const lines = await stdinLines;
-  return lines.shift() ?? '';
+/**
+ * Passwords never come from arguments (other users can read /proc/<pid>/cmdline, and shell history).
+ * Standard input is read once, when the first secret is asked for; `admin passwd` asks for a line, a later question gets the next one.
+ */
+export function secretInputFrom(io: Pick<CliIo, 'stdin'>, prompts: NodeJS.WritableStream): SecretInput {
+  const terminal = Boolean(io.stdin.isTTY);
+  let lines: Promise<string[]> | undefined;
+  const nextLine = async () => {
+    lines ??= readAll(io.stdin).then((text) => text.split(/\r?\n/));
+    return (await lines).shift() ?? '';
+  };
+  const ask = (prompt: string, hidden: boolean) => askOn(io.stdin, prompts, prompt, hidden);
+  return {
+    isTerminal: terminal,
+    secret: (prompt) => (terminal ? ask(prompt, true) : nextLine()),
+    confirm: async (prompt) => terminal && /^y(es)?$/i.test((await ask(prompt, false)).trim()),
+  };
 }
 
-function ask(prompt: string, hidden: boolean): Promise<string> {
+function askOn(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  prompt: string,
+  hidden: boolean,
+): Promise<string> {
   return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const rl = createInterface({ input, output, terminal: true });
     if (hidden) {
       // Echo nothing but the prompt itself.
       const writer = rl as unknown as { _writeToOutput: (s: string) => void };
       writer._writeToOutput = (s: string) => {
-        if (s.startsWith(prompt)) process.stderr.write(prompt);
+        if (s.startsWith(prompt)) output.write(prompt);
       };
     }
     rl.question(prompt, (answer) => {
       rl.close();
-      if (hidden) process.stderr.write('\n');
+      if (hidden) output.write('\n');
       resolve(answer);
     });
   });

@@ -383,6 +383,29 @@ const notifications = z.strictObject({
   operatorEmails: z.array(z.email('must be an e-mail address')).max(10).default([]),
 });
 
+/** When automatic signals open a suspected incident (docs/incident-signals.md). */
+const signals = z.strictObject({
+  /** A signal of the same kind and tenant within this many minutes of the last one folds into its incident. */
+  foldMinutes: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(24 * 60)
+    .default(60),
+  /** Failed logins or 2FA codes, across all accounts and addresses, that open an incident... */
+  loginFailures: z.number().int().min(2, 'must be at least 2').max(10_000).default(10),
+  /** ...within this many minutes. A lockout (5 failures of one account or address) opens one too. */
+  loginWindowMinutes: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(24 * 60)
+    .default(15),
+  /** A round with more removals than max(massRemovalMinimum, massRemovalFactor x the tenant's average) pauses its removals. */
+  massRemovalMinimum: z.number().int().min(1, 'must be at least 1').max(1_000_000).default(50),
+  massRemovalFactor: z.number().min(1, 'must be at least 1').max(1000).default(10),
+});
+
 /** The breach register's clocks and escalation (docs/incidents.md). */
 const incidents = z.strictObject({
   /** Reminders by e-mail at these fractions of each deadline. */
@@ -406,6 +429,8 @@ const incidents = z.strictObject({
     .min(1024)
     .max(50 * 1024 * 1024, 'must be at most 52428800 (50 MiB)')
     .default(10 * 1024 * 1024),
+  /** Automatic signals: folding, login-failure and mass-removal thresholds. */
+  signals: signals.default(signals.parse({})),
 });
 
 export const configSchema = z.strictObject({
@@ -442,3 +467,4 @@ export type BackupsConfig = KoppelConfig['backups'];
 export type ProcessorConfig = KoppelConfig['processor'];
 export type NotificationsConfig = KoppelConfig['notifications'];
 export type IncidentsConfig = KoppelConfig['incidents'];
+export type SignalsConfig = IncidentsConfig['signals'];

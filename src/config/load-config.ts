@@ -13,9 +13,10 @@ export interface ConfigSources {
 
 /**
  * Environment variables that override the file. Only a few: the rest belongs in the file.
- * KOPPEL_DATA_DIR, KOPPEL_STORE_URL (postgres://… switches to PostgreSQL), KOPPEL_PG_SSL, KOPPEL_LOG_LEVEL.
+ * KOPPEL_DATA_DIR, KOPPEL_STORE_URL (postgres://… switches to PostgreSQL), KOPPEL_PG_SSL, KOPPEL_LOG_LEVEL,
+ * KOPPEL_SMTP_URL (notifications.smtp.url: it may hold the SMTP password, so it may stay out of the file).
  */
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+function fromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (env.KOPPEL_DATA_DIR) out.dataDir = env.KOPPEL_DATA_DIR;
   if (env.KOPPEL_STORE_URL) {
@@ -29,7 +30,22 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (env.KOPPEL_MASTER_KEY) out.masterKey = { source: 'env', variable: 'KOPPEL_MASTER_KEY' };
   if (env.KOPPEL_LOG_LEVEL) out.log = { level: env.KOPPEL_LOG_LEVEL };
+  // Merged into the file's notifications section: the URL replaces only smtp.url, not from or caFile.
+  if (env.KOPPEL_SMTP_URL) {
+    const notifications = objectAt(file, 'notifications');
+    out.notifications = {
+      ...notifications,
+      smtp: { ...objectAt(notifications, 'smtp'), url: env.KOPPEL_SMTP_URL },
+    };
+  }
   return out;
+}
+
+function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = parent[key];
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function readFile(file: string): Record<string, unknown> {
@@ -55,7 +71,8 @@ function readFile(file: string): Record<string, unknown> {
 export function loadConfig(sources: ConfigSources = {}): KoppelConfig {
   const env = sources.env ?? {};
   const file = sources.file ?? env.KOPPEL_CONFIG;
-  const merged = { ...(file ? readFile(file) : {}), ...fromEnv(env), ...sources.overrides };
+  const fromFile = file ? readFile(file) : {};
+  const merged = { ...fromFile, ...fromEnv(env, fromFile), ...sources.overrides };
   const result = configSchema.safeParse(merged);
   if (result.success) return result.data;
   throw new ConfigError(

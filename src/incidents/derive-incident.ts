@@ -39,6 +39,8 @@ export function describeEvent(body: IncidentEventBody): string {
       return `follow-up notice ${body.number} sent to customer ${body.tenantId} (contact ${body.contactIndex + 1})`;
     case 'reminder-sent':
       return `${body.recipients === 0 ? 'reminder due but not sent (no address is set)' : 'reminder sent'}: ${Math.round(body.fraction * 100)}% of the ${body.deadline} deadline${body.tenantId ? ` for ${body.tenantId}` : ''} has passed`;
+    case 'escalation-alert':
+      return `customer ${body.tenantId} not reached (${body.reason === 'no-contacts' ? 'no contacts' : `every contact tried, round ${body.round}`}): the DPO and operators were alerted`;
   }
 }
 
@@ -62,7 +64,7 @@ export function deriveIncident(id: string, events: readonly IncidentEvent[]): In
     detectedAt: r.detectedAt,
     awareAt: null,
     operatorIsController: r.operatorIsController,
-    signal: r.signal,
+    signal: r.signal ? { ...r.signal } : null,
     effects: '',
     facts: null,
     assessment: null,
@@ -126,9 +128,27 @@ function apply(incident: Incident, event: IncidentEvent): void {
     case 'lessons-learned':
       incident.lessonsLearned = body.text;
       return;
+    case 'signal-repeated':
+      // A duplicate signal folded in (src/incidents/signals): how often it fired, and when last.
+      if (incident.signal) {
+        incident.signal.count++;
+        incident.signal.lastAt = Math.max(incident.signal.lastAt, body.at);
+      }
+      return;
     default:
       // Notes, signals, notices, acknowledgements and reminders are history only: the timeline and the
       // clocks read them from incident.events.
       return;
   }
 }
+
+/** What a listing shows of an incident, the same in the CLI's --json and the API: ids, state, times. */
+export const incidentSummary = (i: Incident) => ({
+  id: i.id,
+  title: i.title,
+  state: i.state,
+  tenants: i.tenants,
+  reportedAt: i.reportedAt,
+  awareAt: i.awareAt,
+  closedAt: i.closedAt,
+});

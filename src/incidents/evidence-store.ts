@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open, seal } from '../keys/envelope.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import { INCIDENT_KEY_ID } from '../keys/system-keys.js';
 import type { Store } from '../store/open-store.js';
 import type { Actor, EvidenceRef, Incident, IncidentEventBody } from './incident-model.js';
 
 /** The same key as the events: evidence survives every tenant's offboarding with the incident. */
-const EVIDENCE_KEY_ID = '_incidents';
+/** Sealed under the register's own key, like its events. */
+const EVIDENCE_KEY_ID = INCIDENT_KEY_ID;
 
 export class EvidenceError extends Error {
   constructor(message: string) {

@@ -196,3 +196,21 @@ export function amsterdamIso(ms: number): string {
   const local = new Date(ms + sign * ((h ?? 0) * 60 + (m ?? 0)) * 60_000);
   return `${local.toISOString().slice(0, 16)}${offset}`;
 }
+
+/** The clocks for output: each moment in UTC and in Amsterdam time. */
+export function clocksJson(clocks: IncidentClocks, lang: DisplayLang = 'nl') {
+  return {
+    now: clocks.now,
+    sinceDetectionMs: clocks.sinceDetectionMs,
+    sinceDetection: formatDuration(clocks.sinceDetectionMs),
+    sinceAwarenessMs: clocks.sinceAwarenessMs,
+    deadlines: clocks.deadlines.map((d) => ({
+      ...d,
+      fromUtc: new Date(d.from).toISOString(),
+      dueUtc: new Date(d.due).toISOString(),
+      dueAmsterdam: amsterdamIso(d.due),
+      dueDisplay: formatAmsterdam(d.due, lang),
+      leftMs: Math.max(0, d.due - clocks.now),
+    })),
+  };
+}

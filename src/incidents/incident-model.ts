@@ -36,6 +36,8 @@ export interface SignalRef {
   count: number;
   firstAt: number;
   lastAt: number;
+  /** The security event (security_events.id) that opened it: a watcher restarted after a crash skips it. */
+  eventId?: number;
 }
 
 /** A stored evidence file: encrypted at rest, listed by name, size and SHA-256 only. */
@@ -91,7 +93,8 @@ export type IncidentEventBody =
   | { type: 'measure'; kind: 'taken' | 'planned'; text: string }
   | { type: 'note'; text: string }
   | { type: 'evidence-added'; evidence: Omit<EvidenceRef, 'addedAt' | 'addedBy'> }
-  | { type: 'signal-repeated'; kind: string; at: number }
+  /** `eventId`: the security event folded in (so a watcher restarted after a crash never folds it twice). */
+  | { type: 'signal-repeated'; kind: string; at: number; eventId?: number }
   | { type: 'lessons-learned'; text: string }
   /** Notifications: every attempt, acknowledgement, phone outcome, follow-up and reminder. */
   | {
@@ -99,8 +102,21 @@ export type IncidentEventBody =
       tenantId: string;
       contactIndex: number;
       channel: 'email' | 'phone';
-      outcome: 'queued' | 'sent' | 'failed' | 'reached' | 'not-reached';
+      outcome: 'queued' | 'sent' | 'failed' | 'reached' | 'not-reached' | 'voicemail';
       detail: string;
+      /** The SHA-256 of the acknowledgement code the notice e-mail carries (never the code itself). */
+      codeHash?: string;
+      /** The outbox mail of an e-mail attempt, so its delivery outcome can be matched to it. */
+      outboxId?: string;
+      /** 1 on the first pass through the contacts, 2 after every contact was tried once, ... */
+      round?: number;
+    }
+  /** Nobody could be reached (no contacts, or every contact tried): the DPO and operators were alerted. */
+  | {
+      type: 'escalation-alert';
+      tenantId: string;
+      reason: 'no-contacts' | 'all-contacts-tried';
+      round: number;
     }
   | { type: 'acknowledged'; tenantId: string; contactIndex: number; via: 'code' | 'phone' }
   | { type: 'follow-up-sent'; tenantId: string; number: number; contactIndex: number }

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { open, seal } from '../keys/envelope.js';
 import type { DataKey, KeyRing } from '../keys/key-ring.js';
+import { INCIDENT_KEY_ID } from '../keys/system-keys.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
@@ -34,7 +35,7 @@ import { type AdvanceInput, checkTransition, WorkflowError } from './workflow.js
  * The key ring entry that seals incident events and evidence. Tenant ids start with a letter or digit,
  * so this one cannot be a tenant's (like `_admins`); it survives every tenant's offboarding.
  */
-export const INCIDENT_KEY_ID = '_incidents';
+export { INCIDENT_KEY_ID };
 
 export class IncidentNotFoundError extends Error {
   constructor(id: string) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock, Random } from '../clock.js';
 import { PermanentError } from '../errors.js';
+import type { SecurityEventSink } from '../queue/security-event-log.js';
 import type { Database, TenantKeysTable } from '../store/schema.js';
 import {
   findWrapper,
@@ -33,6 +34,8 @@ export const wrapContext = (tenantId: string, version: number) => `koppel/tenant
  * `koppel keys rotate-tenant` run elsewhere takes effect without a restart.
  */
 const CURRENT_TTL_MS = 5 * 60_000;
+/** A key that keeps failing is recorded once a minute per process, not once per message. */
+const FAILURE_RECORD_MS = 60_000;
 
 type KeyRow = Pick<TenantKeysTable, 'tenant_id' | 'version' | 'wrapped_key' | 'master_key_id'>;
 
@@ -43,6 +46,7 @@ type KeyRow = Pick<TenantKeysTable, 'tenant_id' | 'version' | 'wrapped_key' | 'm
 export class KeyRing {
   readonly #cache = new Map<string, DataKey>();
   readonly #currentSeenAt = new Map<string, number>();
+  readonly #failureRecordedAt = new Map<string, number>();
   #masters: MasterKeys;
 
   constructor(
@@ -50,6 +54,8 @@ export class KeyRing {
     master: MasterKey | MasterKeys,
     private readonly clock: Clock,
     private readonly random: Random,
+    /** Where a failure to open or wrap a tenant key is recorded (`keys.access-failed`, ids only). */
+    private readonly events?: SecurityEventSink,
   ) {
     this.#masters = toMasterKeys(master);
   }
@@ -129,11 +135,10 @@ export class KeyRing {
   }
 
   async #insertVersion(tenantId: string, version: number): Promise<void> {
-    const wrapper = await this.#wrappingKey();
     const now = this.clock.now();
-    const { wrapped, masterKeyId } = await wrapper.wrap(
-      this.random.bytes(32),
-      wrapContext(tenantId, version),
+    const { wrapped, masterKeyId } = await this.#recordingFailure(
+      { tenantId, version, what: 'wrap', masterKeyId: this.#masters.current.id },
+      async () => (await this.#wrappingKey()).wrap(this.random.bytes(32), wrapContext(tenantId, version)),
     );
     await recordMasterKey(this.db, masterKeyId, now);
     await this.db
@@ -179,7 +184,49 @@ export class KeyRing {
   }
 
   async #unwrap(row: KeyRow): Promise<DataKey> {
+    // A destroyed key is offboarding doing its work, not a failure to record.
     if (!row.wrapped_key) throw new KeyDestroyedError(row.tenant_id);
+    return this.#recordingFailure(
+      { tenantId: row.tenant_id, version: row.version, what: 'unwrap', masterKeyId: row.master_key_id },
+      () => this.#unwrapWith(row, row.wrapped_key!),
+    );
+  }
+
+  /**
+   * Runs a wrap or unwrap; when it fails (a master key missing, retired or replaced, a wrapped key
+   * altered, Key Vault refusing), records `keys.access-failed` before rethrowing, so the signal
+   * watcher opens a suspected incident. A failing record never hides the key's own error.
+   */
+  async #recordingFailure<T>(
+    at: { tenantId: string; version: number; what: string; masterKeyId: string },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const key = `${at.tenantId}/${at.version}/${at.what}`;
+      const now = this.clock.now();
+      const last = this.#failureRecordedAt.get(key);
+      if (this.events && (last === undefined || now - last >= FAILURE_RECORD_MS)) {
+        this.#failureRecordedAt.set(key, now);
+        await this.events
+          .record({
+            kind: 'keys.access-failed',
+            tenantId: at.tenantId,
+            subject: `tenant-key/${at.tenantId}/${at.version}`,
+            detail: {
+              what: `tenant key ${at.tenantId} v${at.version} (${at.what})`,
+              masterKeyId: at.masterKeyId,
+              error: (error as Error).name,
+            },
+          })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  async #unwrapWith(row: KeyRow, wrapped: Uint8Array): Promise<DataKey> {
     let wrapper = findWrapper(this.#masters, row.master_key_id);
     if (!wrapper && this.#masters.reload) {
       // Another process rotated the key file: read the files again before giving up.
@@ -188,7 +235,7 @@ export class KeyRing {
     }
     if (!wrapper) throw missingMasterKey(row.tenant_id, row.master_key_id);
     const context = wrapContext(row.tenant_id, row.version);
-    const key = await wrapper.unwrap(row.wrapped_key, context, row.master_key_id);
+    const key = await wrapper.unwrap(wrapped, context, row.master_key_id);
     return { tenantId: row.tenant_id, version: row.version, key };
   }
 }

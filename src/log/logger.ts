@@ -28,7 +28,7 @@ export interface AppLogger {
 }
 
 /**
- * The logger of a running koppel: standard output and/or daily files under <dataDir>/logs, as
+ * The logger of a running koppel: the console (standard error) and/or daily files under <dataDir>/logs, as
  * configured. The files are what the retention job deletes after `log.retentionDays`.
  */
 export function createAppLogger(
@@ -41,7 +41,9 @@ export function createAppLogger(
     ? new DailyFileStream(logDir(config), options.clock ?? systemClock)
     : undefined;
   const streams: pino.StreamEntry[] = [];
-  if (config.log.stdout) streams.push({ level, stream: options.stdout ?? process.stdout });
+  // Standard error, not standard output: a command's own output (`--json` above all) must stay
+  // parseable, and a service manager collects both streams alike.
+  if (config.log.stdout) streams.push({ level, stream: options.stdout ?? process.stderr });
   if (file) streams.push({ level, stream: file });
   const logger = pino(
     { ...settings, level: streams.length > 0 ? level : 'silent' },

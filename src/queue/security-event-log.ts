@@ -11,8 +11,13 @@ export interface SecurityEvent {
   detail: Record<string, string | number | boolean | null>;
 }
 
+/** Where a security event goes: the sync core and the key ring record through this port. */
+export interface SecurityEventSink {
+  record(event: SecurityEvent): Promise<void>;
+}
+
 /** Stores security events durably for the incident register, then tells a listener. */
-export class SecurityEventLog {
+export class SecurityEventLog implements SecurityEventSink {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,

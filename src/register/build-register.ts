@@ -1,7 +1,7 @@
-import { ADMIN_KEY_ID } from '../admin/admin-store.js';
 import type { App } from '../app.js';
 import { EEA_COUNTRIES, LOOPBACK_HOST } from '../config/config-schema.js';
 import { KEY_MAX_AGE_DAYS, readKeyStatus } from '../keys/key-status.js';
+import { isSystemKey } from '../keys/system-keys.js';
 import type { SyncDefinition } from '../sync/mapping/index.js';
 import {
   categoriesInUse,
@@ -189,8 +189,8 @@ const day = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 async function securityMeasures(app: App): Promise<SecurityMeasure[]> {
   const { config } = app;
   const keys = await readKeyStatus(app.store.db, app.keys.masterKeys);
-  // The administrators' key (ADMIN_KEY_ID) is no controller's.
-  const live = keys.tenants.filter((t) => !t.destroyed && t.tenantId !== ADMIN_KEY_ID);
+  // koppel's own keys (the administrators', the breach register's, the outbox's) are no controller's.
+  const live = keys.tenants.filter((t) => !t.destroyed && !isSystemKey(t.tenantId));
   const admins = await app.admins.list();
   const oldestTenantKey = live.length > 0 ? Math.min(...live.map((t) => t.createdAt)) : null;
   const store = config.store;

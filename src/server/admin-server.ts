@@ -27,9 +27,14 @@ import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
+import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
+import { incidentRoutes } from './routes/incident-routes.js';
+import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
+import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
@@ -240,9 +245,14 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     sessionRoutes(routes, deps);
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
+    tenantRemovalsRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);
+    tenantContactsRoutes(routes, deps);
+    notificationsRoutes(routes, deps);
+    incidentNotifyRoutes(routes, deps);
+    incidentRoutes(routes, deps);
   });
   return { server, certificate };
 }

@@ -20,6 +20,9 @@ export interface Database {
   admin_login_failures: AdminLoginFailuresTable;
   audit_log: AuditLogTable;
   audit_anchor: AuditAnchorTable;
+  tenant_contacts: TenantContactsTable;
+  mail_outbox: MailOutboxTable;
+  mail_outbox_attempts: MailOutboxAttemptsTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_evidence: IncidentEvidenceTable;
@@ -210,6 +213,41 @@ export interface AuditAnchorTable {
   seq: number;
   hash: string;
   purged_at: number;
+}
+
+/** Migration 0014: a tenant's breach-notice contacts, sealed with its data key. */
+export interface TenantContactsTable {
+  tenant_id: string;
+  contacts: Uint8Array;
+  key_version: number;
+  updated_at: number;
+}
+
+/** Migration 0014: the durable mail outbox; no tenant_id, so an incident's mails survive offboarding. */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  incident_id: string | null;
+  /** Whom the mail concerns (a tenant id), not a tenant_id column: offboarding leaves it. */
+  tenant: string | null;
+  /** Recipient, subject and body, sealed with the `_notifications` key; NULL once delivered. */
+  sealed: Uint8Array | null;
+  key_version: number | null;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+  updated_at: number;
+}
+
+export interface MailOutboxAttemptsTable {
+  id: Generated<number>;
+  mail_id: string;
+  at: number;
+  outcome: 'sent' | 'failed';
+  detail: string;
 }
 
 /** Migration 0013: the breach register. Derived, non-personal columns only; the events are the record. */

@@ -76,9 +76,12 @@ export function detectChanges(side: Side, hashes: Record<string, string>, state:
 }
 
 /**
- * Decides, at delivery time, whether a change from `source` may be written to the other side. It may
- * not when the target changed the same field too (concurrently, or agreed since this change was read)
- * and the field's owner is the target.
+ * Decides, at delivery time, whether a change from `source` may be written to the other side.
+ * - Not when a value was agreed from the target since this change was read: that value is already on
+ *   both sides, so this change is stale, whoever owns the field. Written anyway (a redelivery after a
+ *   crash, say), it would leave the two sides holding different values for good, since the target's
+ *   feed then shows koppel's own write.
+ * - Not when the target changed the same field concurrently (not yet agreed) and the target owns it.
  */
 export function mayWrite(
   key: string,
@@ -92,7 +95,8 @@ export function mayWrite(
   const agreed = syncedHash(state, key);
   const targetChanged = seenTarget !== undefined && seenTarget !== agreed && seenTarget !== change.hash;
   const agreedSinceBy = agreed !== change.base && syncedBy(state, key) !== source && agreed !== change.hash;
-  if (!targetChanged && !agreedSinceBy) return true;
+  if (agreedSinceBy) return false;
+  if (!targetChanged) return true;
   return mapper.owner(key) === source;
 }
 

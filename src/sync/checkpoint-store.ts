@@ -12,7 +12,10 @@ export type CheckpointSource =
   | 'mailplus-index'
   | 'dataverse-initial'
   | 'dataverse-resync'
-  | 'field-hash-key';
+  | 'field-hash-key'
+  /** The mass-removal guard (removal-guard.ts): the tenant's average removals per round, and a pause. */
+  | 'removal-rate'
+  | 'removal-pause';
 
 /** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
 export class CheckpointStore {

@@ -17,12 +17,16 @@ interface Planned {
  * koppel never creates a contact in Dataverse from Mail+), settling each message by its own outcome.
  */
 export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise<number> {
-  const messages = await ctx.queue.claim<DataverseMessage>({
+  const claimed = await ctx.queue.claim<DataverseMessage>({
     queue: QUEUE_TO_DATAVERSE,
     tenantId: ctx.tenantId,
     limit,
   });
-  if (messages.length === 0) return 0;
+  if (claimed.length === 0) return 0;
+  const messages = await ctx.tenantGuard.admit(ctx.tenantId, 'dataverse', claimed, (m, reason, why) =>
+    ctx.queue.deadLetter(m, reason, why),
+  );
+  if (messages.length === 0) return claimed.length;
   for (const message of messages) upgradeMessage(ctx.hasher, message.payload);
   const states = await ctx.states.getMany(
     ctx.tenantId,
@@ -50,7 +54,7 @@ export async function deliverToDataverse(ctx: SyncContext, limit = 500): Promise
   }
   await write(ctx, planned, outcomes);
   await settle(ctx, messages, outcomes);
-  return messages.length;
+  return claimed.length;
 }
 
 async function write(ctx: SyncContext, planned: Planned[], outcomes: Outcome[]): Promise<void> {

@@ -213,6 +213,7 @@ async function enqueuePage(
   });
   if (items.length > 0) await ctx.queue.enqueue(items);
   ctx.stats.enqueuedToMailplus += items.length;
+  ctx.stats.removalsEnqueued += items.filter((i) => (i.payload as MailplusMessage).op === 'remove').length;
   return items.length;
 }
 
@@ -288,5 +289,6 @@ function messageFor(
  * carries only the fields that changed, so replacing one would drop the other's fields.
  */
 function item(ctx: SyncContext, message: MailplusMessage): EnqueueItem {
-  return { tenantId: ctx.tenantId, queue: QUEUE_TO_MAILPLUS, key: message.contactId, payload: message };
+  const payload: MailplusMessage = { ...message, tenantId: ctx.tenantId };
+  return { tenantId: ctx.tenantId, queue: QUEUE_TO_MAILPLUS, key: message.contactId, payload };
 }

@@ -1,8 +1,10 @@
 import { PermanentError } from '../errors.js';
+import type { ClaimedMessage } from '../queue/queue.js';
 import { agreedFrom, markSynced, mayWrite, wasSent } from './change-detection.js';
 import type { ContactState } from './contact-state.js';
 import { upgradeMessage } from './hash-upgrade.js';
 import type { MarketingWrite, MarketingWriteOutcome } from './ports/index.js';
+import { HOLD_MS } from './removal-guard.js';
 import { type Outcome, settle } from './settle.js';
 import type { SyncContext } from './sync-context.js';
 import {
@@ -26,12 +28,17 @@ interface Upsert {
  * one, and settles every message by its own outcome. Returns how many messages it handled.
  */
 export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<number> {
-  const messages = await ctx.queue.claim<MailplusMessage>({
+  const claimed = await ctx.queue.claim<MailplusMessage>({
     queue: QUEUE_TO_MAILPLUS,
     tenantId: ctx.tenantId,
     limit,
   });
-  if (messages.length === 0) return 0;
+  if (claimed.length === 0) return 0;
+  const admitted = await ctx.tenantGuard.admit(ctx.tenantId, 'mailplus', claimed, (m, reason, why) =>
+    ctx.queue.deadLetter(m, reason, why),
+  );
+  const messages = await holdRemovals(ctx, admitted);
+  if (messages.length === 0) return claimed.length;
   for (const message of messages) upgradeMessage(ctx.hasher, message.payload);
   const contactIds = messages.map((m) => m.payload.contactId);
   const states = await ctx.states.getMany(ctx.tenantId, contactIds);
@@ -54,7 +61,38 @@ export async function deliverToMailplus(ctx: SyncContext, limit = 100): Promise<
   }
   await writeUpserts(ctx, upserts, outcomes, states);
   await settle(ctx, messages, outcomes);
-  return messages.length;
+  return claimed.length;
+}
+
+/**
+ * During a mass-removal pause the tenant's removals wait in the queue (no delivery counted; the same
+ * contact's later messages wait behind them) while its updates go on; removals an admin rejected are
+ * dead-lettered `rejected-by-admin`, to be replayed if that was wrong. Returns what to deliver now.
+ */
+async function holdRemovals(
+  ctx: SyncContext,
+  messages: ClaimedMessage<MailplusMessage>[],
+): Promise<ClaimedMessage<MailplusMessage>[]> {
+  const removals = messages.filter((m) => m.payload.op === 'remove');
+  const { held, rejected } = await ctx.removals.sort(ctx.tenantId, removals);
+  if (held.length > 0) {
+    ctx.stats.removalsHeld += held.length;
+    await ctx.queue.abandon(held, {
+      notBefore: ctx.clock.now() + HOLD_MS,
+      countDelivery: false,
+      error: "held: the tenant's removals are paused after a mass removal (koppel tenant removals)",
+    });
+  }
+  if (rejected.length > 0) {
+    ctx.stats.deadLettered += rejected.length;
+    await ctx.queue.deadLetter(
+      rejected,
+      'rejected-by-admin',
+      'a mass removal an admin rejected (koppel tenant removals reject); replay it to remove after all',
+    );
+  }
+  const out = new Set([...held, ...rejected]);
+  return messages.filter((m) => !out.has(m));
 }
 
 /**

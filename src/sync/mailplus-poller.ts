@@ -67,7 +67,14 @@ async function enqueueChunk(ctx: SyncContext, contacts: MarketingContact[]): Pro
         messageFor(ctx, contactId, contact, states.get(contactId)!),
       );
       return message
-        ? [{ tenantId: ctx.tenantId, queue: QUEUE_TO_DATAVERSE, key: contactId, payload: message }]
+        ? [
+            {
+              tenantId: ctx.tenantId,
+              queue: QUEUE_TO_DATAVERSE,
+              key: contactId,
+              payload: { ...message, tenantId: ctx.tenantId },
+            },
+          ]
         : [];
     }),
   );

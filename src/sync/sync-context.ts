@@ -7,8 +7,10 @@ import type { FieldHasher } from './field-hasher.js';
 import type { IdentityMap } from './identity-map.js';
 import type { MailplusIndex } from './mailplus-index.js';
 import type { CrmPort, MarketingPort } from './ports/index.js';
+import type { RemovalGuard } from './removal-guard.js';
 import type { SyncMapper } from './sync-mapper.js';
 import type { SyncStats } from './sync-stats.js';
+import type { TenantGuard } from './tenant-guard.js';
 
 /** Everything one tenant's pollers and deliverers share; built once per tenant by the engine. */
 export interface SyncContext {
@@ -28,4 +30,8 @@ export interface SyncContext {
   clock: Clock;
   log: Logger;
   stats: SyncStats;
+  /** Refuses records that belong to another tenant, in both deliverers. */
+  tenantGuard: TenantGuard;
+  /** Pauses the tenant's removals on a mass removal until an admin confirms. */
+  removals: RemovalGuard;
 }

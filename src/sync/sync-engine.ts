@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Logger } from '../log/logger.js';
 import type { Queue } from '../queue/queue.js';
+import type { SecurityEventSink } from '../queue/security-event-log.js';
 import type { Store } from '../store/open-store.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
@@ -11,9 +12,11 @@ import { upgradeState } from './hash-upgrade.js';
 import { IdentityMap } from './identity-map.js';
 import { MailplusIndex } from './mailplus-index.js';
 import type { ConnectorFactory } from './ports/index.js';
+import { type MassRemovalThresholds, RemovalGuard } from './removal-guard.js';
 import type { SyncContext } from './sync-context.js';
 import type { SyncMapper } from './sync-mapper.js';
 import { SyncStats } from './sync-stats.js';
+import { TenantGuard } from './tenant-guard.js';
 import { type RoundResult, syncRound } from './tenant-sync.js';
 
 /** What the engine is built from; createApp passes its own parts. */
@@ -30,6 +33,10 @@ export interface SyncEngineDeps {
   mapperFor: (tenantId: string) => Promise<SyncMapper>;
   /** Where a tenant's first Mail+ feed window starts; default the moment its sync first runs. */
   mailplusFrom?: number;
+  /** Where the guards record cross-tenant refusals and mass-removal pauses (the security event log). */
+  securityEvents?: SecurityEventSink;
+  /** When a round's removals pause a tenant's removals; default max(50, 10 x its average). */
+  massRemoval?: MassRemovalThresholds;
 }
 
 interface TenantHandle {
@@ -115,6 +122,8 @@ export class SyncEngine {
       clock: deps.clock,
       log: deps.log,
       stats: new SyncStats(),
+      tenantGuard: new TenantGuard(deps.store, deps.securityEvents),
+      removals: new RemovalGuard(checkpoints, deps.clock, deps.massRemoval, deps.securityEvents),
     };
     const handle: TenantHandle = {
       ctx,

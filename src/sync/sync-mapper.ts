@@ -50,23 +50,29 @@ export interface FieldChange {
   base: string | null;
 }
 
-export type MailplusMessage =
-  | {
-      op: 'upsert';
-      contactId: string;
-      fields: Record<string, FieldChange>;
-      /**
-       * The contact's first write: sent insert-only, so a redelivery after a crash finds it there and
-       * cannot switch on a permission the person withdrew since (see the Mail+ deliverer).
-       */
-      create?: true;
-    }
-  | { op: 'remove'; contactId: string; reason: RemovalReason }
-  | RejectedMessage;
+/** The tenant the poller built a message for; the deliverers' cross-tenant guard checks it. */
+interface Stamp {
+  tenantId?: string;
+}
 
-export type DataverseMessage =
-  | { op: 'update'; contactId: string; fields: Record<string, FieldChange> }
-  | RejectedMessage;
+export type MailplusMessage = Stamp &
+  (
+    | {
+        op: 'upsert';
+        contactId: string;
+        fields: Record<string, FieldChange>;
+        /**
+         * The contact's first write: sent insert-only, so a redelivery after a crash finds it there and
+         * cannot switch on a permission the person withdrew since (see the Mail+ deliverer).
+         */
+        create?: true;
+      }
+    | { op: 'remove'; contactId: string; reason: RemovalReason }
+    | RejectedMessage
+  );
+
+export type DataverseMessage = Stamp &
+  ({ op: 'update'; contactId: string; fields: Record<string, FieldChange> } | RejectedMessage);
 
 /** A record that could not be mapped at the source; the deliverer dead-letters it with this reason. */
 export interface RejectedMessage {

@@ -8,6 +8,10 @@ export class SyncStats {
   writtenToMailplus = 0;
   writtenToDataverse = 0;
   removedFromMailplus = 0;
+  /** Removals (anonymize, withdraw) enqueued for Mail+: the mass-removal guard counts them per round. */
+  removalsEnqueued = 0;
+  /** Removals held back by a mass-removal pause (each time one comes round again). */
+  removalsHeld = 0;
   conflictsResolved = 0;
   deadLettered = 0;
   retried = 0;

@@ -43,6 +43,7 @@ export async function syncRound(
   // queue, not the whole load. It goes on when the deliverer has nothing it can take (Mail+ down,
   // messages waiting for their backoff), and after BACKLOG_WAIT_MS at most.
   const enqueuedBefore = ctx.stats.enqueuedToMailplus;
+  const removalsBefore = ctx.stats.removalsEnqueued;
   const backlog = () => ctx.stats.enqueuedToMailplus - enqueuedBefore - counts.toMailplus;
   const onEnqueued = () => {
     // New messages: whether the deliverer can take them is for its next pass to tell.
@@ -66,6 +67,8 @@ export async function syncRound(
     : null;
   // Both settle before the round ends or fails: a read left running would race the next round's.
   const dv = await afterBoth(read, delivery);
+  // Before anything of this round is delivered (live rounds read first): a burst pauses removals.
+  await ctx.removals.afterRead(ctx.tenantId, ctx.stats.removalsEnqueued - removalsBefore);
   ctx.stats.peakBacklog = Math.max(ctx.stats.peakBacklog, backlog());
   const mp = await pollMailplus(ctx, options.mailplusFrom);
   await deliver(ctx, counts, null, options.maxBatches);

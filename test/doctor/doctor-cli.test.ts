@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
 
 interface JsonFinding {
@@ -23,8 +23,8 @@ describe('koppel doctor (CLI)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'koppel-doc-'));
     const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' };
     try {
-      assert.equal((await runCli(['start', '--once'], env)).code, 0);
-      const healthy = await runCli(['doctor'], env);
+      assert.equal((await runCliInProcess(['start', '--once'], env)).code, 0);
+      const healthy = await runCliInProcess(['doctor'], env);
       assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
       assert.match(healthy.stdout, /^koppel doctor: 0 failed/);
 
@@ -33,6 +33,7 @@ describe('koppel doctor (CLI)', () => {
       chmodSync(key, 0o644);
       chmodSync(db, 0o644);
       chmodSync(dataDir, 0o755);
+      // Spawned: a failed check must make the process exit 1, for a monitoring job.
       const broken = await runCli(['doctor'], env);
       assert.equal(broken.code, 1);
       assert.match(broken.stdout, /^koppel doctor: 3 failed/);
@@ -46,7 +47,7 @@ describe('koppel doctor (CLI)', () => {
       chmodSync(key, 0o600);
       chmodSync(db, 0o600);
       chmodSync(dataDir, 0o700);
-      const fixed = await runCli(['doctor', '--json'], env);
+      const fixed = await runCliInProcess(['doctor', '--json'], env);
       assert.equal(fixed.code, 0, fixed.stdout);
       const report = JSON.parse(fixed.stdout);
       assert.equal(report.ok, true);
@@ -60,8 +61,8 @@ describe('koppel doctor (CLI)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'koppel-doc-'));
     const env = { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: TEST_MASTER_KEY };
     try {
-      assert.equal((await runCli(['migrate'], env)).code, 0);
-      const run = await runCli(['doctor', '--json', '--expect-running'], env);
+      assert.equal((await runCliInProcess(['migrate'], env)).code, 0);
+      const run = await runCliInProcess(['doctor', '--json', '--expect-running'], env);
       assert.equal(run.code, 1);
       assert.equal(finding(run.stdout, 'master-key-strength')?.status, 'fail');
       const retention = finding(run.stdout, 'retention-ran');
@@ -70,8 +71,8 @@ describe('koppel doctor (CLI)', () => {
       assert.match(retention!.fix!, /koppel start/);
 
       const strong = { ...env, KOPPEL_MASTER_KEY: randomBytes(32).toString('base64') };
-      assert.equal((await runCli(['retention', 'run'], strong)).code, 0);
-      const after = await runCli(['doctor', '--json', '--expect-running'], strong);
+      assert.equal((await runCliInProcess(['retention', 'run'], strong)).code, 0);
+      const after = await runCliInProcess(['doctor', '--json', '--expect-running'], strong);
       assert.equal(finding(after.stdout, 'retention-ran')?.status, 'pass');
       assert.equal(finding(after.stdout, 'master-key-strength')?.status, 'pass');
     } finally {
@@ -81,7 +82,7 @@ describe('koppel doctor (CLI)', () => {
 
   it('explains a missing store instead of creating one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'koppel-doc-'));
-    const run = await runCli(['doctor'], { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' });
+    const run = await runCliInProcess(['doctor'], { KOPPEL_DATA_DIR: dataDir, KOPPEL_MASTER_KEY: '' });
     assert.equal(run.code, 1, 'no key file is a failure');
     assert.match(
       run.stdout,

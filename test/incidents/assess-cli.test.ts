@@ -22,7 +22,9 @@ describe('koppel incidents assess (CLI)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints exactly one JSON object with the severity, the recommendation and the reasons', async () => {
-    const run = await runCli(['incidents', 'assess', EXAMPLE, '--lang', 'nl'], { KOPPEL_DATA_DIR: dir });
+    const run = await runCli(['incidents', 'assess', EXAMPLE, '--lang', 'nl', '--json'], {
+      KOPPEL_DATA_DIR: dir,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trim().split('\n').length, 1, 'one line');
     const out = JSON.parse(run.stdout);

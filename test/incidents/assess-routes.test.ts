@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Enrolment } from '../../src/admin/admin-store.js';
-import { createLogger } from '../../src/log/logger.js';
-import { type AdminServer, startAdminServer } from '../../src/server/admin-server.js';
-import { createTestApp, type TestApp } from '../helpers/stores.js';
-import { AdminClient, codeAt } from '../server/admin-client.js';
+import type { TestApp } from '../helpers/stores.js';
+import type { AdminClient } from '../server/admin-client.js';
+import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
 
-const DPO_PASSWORD = 'quiet-meadow-compass-17';
 const EXAMPLE = join(
   import.meta.dirname,
   '..',
@@ -20,27 +17,17 @@ const EXAMPLE = join(
 );
 
 describe('admin API: incident assessment', () => {
+  let api: TestAdminServer;
   let t: TestApp;
-  let server: AdminServer;
-  let dpo: Enrolment;
   let c: AdminClient;
 
   before(async () => {
-    t = await createTestApp(
-      'sqlite',
-      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32', '::1/128'] } },
-      { log: createLogger('silent') },
-    );
-    dpo = await t.app.admins.add('fg', 'dpo', DPO_PASSWORD);
-    await t.app.tenants.add('acme', 'Acme Test BV');
-    server = await startAdminServer({ app: t.app });
-    c = new AdminClient(server.url, server.certificate.cert);
-    assert.equal((await c.login('fg', DPO_PASSWORD, codeAt(dpo.uri, t.clock))).status, 204);
+    api = await startTestAdminServer({ dpos: ['fg'], tenants: { acme: 'Acme Test BV' } });
+    t = api.t;
+    c = await api.signIn('fg');
   });
   after(async () => {
-    await c?.close();
-    await server?.close();
-    await t?.close();
+    await api?.close();
   });
 
   it('assesses facts for the DPO without storing anything', async () => {

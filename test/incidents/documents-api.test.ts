@@ -1,45 +1,40 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Enrolment } from '../../src/admin/admin-store.js';
 import type { Actor } from '../../src/incidents/incident-model.js';
-import { createLogger } from '../../src/log/logger.js';
-import { type AdminServer, startAdminServer } from '../../src/server/admin-server.js';
-import { createTestApp, type TestApp } from '../helpers/stores.js';
-import { AdminClient, codeAt } from '../server/admin-client.js';
+import type { TestApp } from '../helpers/stores.js';
+import type { AdminClient } from '../server/admin-client.js';
+import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
 
-const DPO_PASSWORD = 'quiet-meadow-compass-17';
 const DPO: Actor = { actor: 'fg', role: 'dpo', address: 'test' };
 
 describe('incident documents (API)', () => {
+  let api: TestAdminServer;
   let t: TestApp;
-  let server: AdminServer;
-  let dpo: Enrolment;
   let fg: AdminClient;
   let one: string;
   let two: string;
 
   before(async () => {
-    t = await createTestApp(
-      'sqlite',
-      { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32', '::1/128'] } },
-      { log: createLogger('silent') },
-    );
-    dpo = await t.app.admins.add('fg', 'dpo', DPO_PASSWORD);
-    await t.app.tenants.add('testklant-1', 'Testklant Eén');
-    await t.app.tenants.add('testklant-2', 'Testklant Twee');
-    one = (await t.app.incidents.report({ title: '<script>x</script> lek', tenants: ['testklant-1'] }, DPO))
-      .id;
-    two = (
-      await t.app.incidents.report({ title: 'Twee klanten', tenants: ['testklant-1', 'testklant-2'] }, DPO)
-    ).id;
-    server = await startAdminServer({ app: t.app });
-    fg = new AdminClient(server.url, server.certificate.cert);
-    assert.equal((await fg.login('fg', DPO_PASSWORD, codeAt(dpo.uri, t.clock))).status, 204);
+    api = await startTestAdminServer({
+      dpos: ['fg'],
+      tenants: { 'testklant-1': 'Testklant Eén', 'testklant-2': 'Testklant Twee' },
+      prepare: async (t) => {
+        one = (
+          await t.app.incidents.report({ title: '<script>x</script> lek', tenants: ['testklant-1'] }, DPO)
+        ).id;
+        two = (
+          await t.app.incidents.report(
+            { title: 'Twee klanten', tenants: ['testklant-1', 'testklant-2'] },
+            DPO,
+          )
+        ).id;
+      },
+    });
+    t = api.t;
+    fg = await api.signIn('fg');
   });
   after(async () => {
-    await fg?.close();
-    await server?.close();
-    await t?.close();
+    await api?.close();
   });
 
   it('serves a document with its content type and a download name', async () => {

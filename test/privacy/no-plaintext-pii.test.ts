@@ -28,6 +28,8 @@ describe('no plaintext personal data in logs, the database or the queue', () => 
         JSON.stringify({
           sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 },
           status: { enabled: false },
+          // Port 0: the admin server runs too (its log lines are scanned), without contending for 8443.
+          server: { port: 0 },
         }),
       );
       const child = spawn(process.execPath, ['--import', TSX, BIN, 'run', '--config', config], {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
 
 describe('koppel register export (CLI)', () => {
@@ -12,7 +12,7 @@ describe('koppel register export (CLI)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'koppel-register-'));
     env = { KOPPEL_DATA_DIR: join(dir, 'data'), KOPPEL_MASTER_KEY: TEST_MASTER_KEY };
-    const added = await runCli(['tenant', 'add', 'acme', '--name', 'Acme <b>BV</b>'], env);
+    const added = await runCliInProcess(['tenant', 'add', 'acme', '--name', 'Acme <b>BV</b>'], env);
     assert.equal(added.code, 0, added.stderr);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,11 +20,17 @@ describe('koppel register export (CLI)', () => {
   it('writes each format to a file, and says what is not configured', async () => {
     for (const format of ['md', 'json', 'html', 'pdf']) {
       const out = join(dir, `register.${format}`);
-      const run = await runCli(['register', 'export', '--format', format, '--lang', 'en', '--out', out], env);
+      // html by a relative name: written in the CLI's working directory, and named as given.
+      const arg = format === 'html' ? 'register.html' : out;
+      const run = await runCliInProcess(
+        ['register', 'export', '--format', format, '--lang', 'en', '--out', arg],
+        env,
+        dir,
+      );
       assert.equal(run.code, 0, run.stderr);
       assert.match(
         run.stdout,
-        new RegExp(`wrote ${out.replaceAll('.', '\\.')} \\(${format}, en, configuration sha256:`),
+        new RegExp(`wrote ${arg.replaceAll('.', '\\.')} \\(${format}, en, configuration sha256:`),
       );
       assert.match(run.stderr, /not configured yet: processor\.name, .*processor\.breachContacts/);
       assert.equal(statSync(out).mode & 0o077 & ~0o040, 0, 'not readable or writable by others');
@@ -44,24 +50,25 @@ describe('koppel register export (CLI)', () => {
   });
 
   it('prints Dutch Markdown to standard output by default, and one tenant with --tenant', async () => {
-    const run = await runCli(['register', 'export', '--tenant', 'acme'], env);
+    const run = await runCliInProcess(['register', 'export', '--tenant', 'acme'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^# Register van verwerkingsactiviteiten/);
     assert.match(run.stdout, /niet ingesteld: vul processor\.name in de configuratie in/);
-    const missing = await runCli(['register', 'export', '--tenant', 'nope'], env);
+    const missing = await runCliInProcess(['register', 'export', '--tenant', 'nope'], env);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no tenant "nope"/);
   });
 
   it('exits 2 on an unknown format or language', async () => {
+    // Spawned: a usage error must be the process's exit code 2.
     const format = await runCli(['register', 'export', '--format', 'docx'], env);
     assert.equal(format.code, 2);
     assert.match(format.stderr, /argument 'docx' is invalid\. Allowed choices are md, json, html, pdf/);
-    const pdf = await runCli(['register', 'export', '--format', 'pdf'], env);
+    const pdf = await runCliInProcess(['register', 'export', '--format', 'pdf'], env);
     assert.equal(pdf.code, 1, 'a PDF is never written to the terminal');
     assert.match(pdf.stderr, /--out must be given for --format pdf/);
     assert.equal(pdf.stdout, '');
-    const lang = await runCli(['register', 'export', '--lang', 'de'], env);
+    const lang = await runCliInProcess(['register', 'export', '--lang', 'de'], env);
     assert.equal(lang.code, 2);
   });
 
@@ -77,7 +84,7 @@ describe('koppel register export (CLI)', () => {
         },
       }),
     );
-    const run = await runCli(['--config', config, 'register', 'export'], env);
+    const run = await runCliInProcess(['--config', config, 'register', 'export'], env);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /processor\.notificationHours: must be less than 72: .*Art\. 33\(1\) GDPR/);
     assert.match(run.stderr, /processor\.dpo\.email: must be an e-mail address/);
@@ -97,7 +104,7 @@ describe('koppel register export (CLI)', () => {
         queue: { deadLetterRetentionDays: 3 },
       }),
     );
-    const run = await runCli(['--config', config, 'register', 'export', '--lang', 'en'], env);
+    const run = await runCliInProcess(['--config', config, 'register', 'export', '--lang', 'en'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /\*\*Name:\*\* Voorbeeld B\.V\./);
     assert.match(run.stdout, /at the latest within 36 hours/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BetterSqlite3 as Database } from '../../src/store/sqlite-driver.js';
-import { runCli, TSX } from '../helpers/cli.js';
+import { runCli, runCliInProcess, TSX } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
 import { AdminClient } from './admin-client.js';
 
@@ -21,6 +21,7 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('adds two admins from standard input, refuses a third, and verifies the audit chain', async () => {
+    // Spawned (this and the broken chain below): a password piped into the process, and exit code 1.
     const first = await runCli(
       ['admin', 'add', 'alice', '--accept-confidentiality'],
       env,
@@ -33,10 +34,15 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
       first.stdout,
     );
     assert.doesNotMatch(first.stdout + first.stderr, /violet-harbour/);
-    const noAccept = await runCli(['admin', 'add', 'bob'], env, undefined, 'quiet-meadow-compass-17\n');
+    const noAccept = await runCliInProcess(
+      ['admin', 'add', 'bob'],
+      env,
+      undefined,
+      'quiet-meadow-compass-17\n',
+    );
     assert.equal(noAccept.code, 1);
     assert.match(noAccept.stderr, /--accept-confidentiality/);
-    const weak = await runCli(
+    const weak = await runCliInProcess(
       ['admin', 'add', 'bob', '--accept-confidentiality'],
       env,
       undefined,
@@ -44,7 +50,7 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
     );
     assert.equal(weak.code, 1);
     assert.match(weak.stderr, /too easy to guess/);
-    const short = await runCli(
+    const short = await runCliInProcess(
       ['admin', 'add', 'bob', '--accept-confidentiality'],
       env,
       undefined,
@@ -53,7 +59,7 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
     assert.match(short.stderr, /at least 12 characters/);
     assert.equal(
       (
-        await runCli(
+        await runCliInProcess(
           ['admin', 'add', 'bob', '--accept-confidentiality'],
           env,
           undefined,
@@ -62,7 +68,7 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
       ).code,
       0,
     );
-    const third = await runCli(
+    const third = await runCliInProcess(
       ['admin', 'add', 'carol', '--accept-confidentiality'],
       env,
       undefined,
@@ -70,23 +76,23 @@ describe('koppel admin, audit and server (the acceptance interface)', () => {
     );
     assert.equal(third.code, 1);
     assert.match(third.stderr, /limit is 2 .*processing agreement allows at most 2 administrators/);
-    const dpo = await runCli(
+    const dpo = await runCliInProcess(
       ['admin', 'add', 'fg', '--role', 'dpo', '--accept-confidentiality'],
       env,
       undefined,
       'amber-river-window-88\n',
     );
     assert.equal(dpo.code, 0, 'the DPO is not an administrator');
-    const list = await runCli(['admin', 'list'], env);
+    const list = await runCliInProcess(['admin', 'list'], env);
     assert.match(list.stdout, /alice +admin +2026-12-1 at/);
     assert.match(list.stdout, /fg +dpo/);
 
     // Other administrative commands are audited too, by system user and without values.
-    assert.equal((await runCli(['tenant', 'add', 'acme', '--name', 'Acme BV'], env)).code, 0);
-    const verified = await runCli(['audit', 'verify'], env);
+    assert.equal((await runCliInProcess(['tenant', 'add', 'acme', '--name', 'Acme BV'], env)).code, 0);
+    const verified = await runCliInProcess(['audit', 'verify'], env);
     assert.equal(verified.code, 0, verified.stderr);
     assert.match(verified.stdout, /^audit chain verified: 5 entries$/m);
-    const listed = await runCli(['audit', 'list', '--since', '2000-01-01'], env);
+    const listed = await runCliInProcess(['audit', 'list', '--since', '2000-01-01'], env);
     assert.match(listed.stdout, /admin\.add +carol +refused/);
     assert.match(listed.stdout, /cli:\S+ +cli +tenant\.add +acme +ok/);
 

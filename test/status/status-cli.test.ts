@@ -5,7 +5,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, TSX } from '../helpers/cli.js';
+import { runCliInProcess, TSX } from '../helpers/cli.js';
 import { get } from './status-client.js';
 
 const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
@@ -84,20 +84,23 @@ describe('koppel start runs the admin server (one listener), demo its status API
   });
 
   it('start --once does not open the listener', async () => {
-    const run = await runCli(['start', '--once'], env);
+    const run = await runCliInProcess(['start', '--once'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /admin server: +not started with --once/);
   });
 
   it('start refuses a self-signed certificate beyond loopback, naming the field', async () => {
     writeFileSync(join(dir, 'wide.json'), JSON.stringify({ server: { host: '0.0.0.0' } }));
-    const run = await runCli(['start', '--once'], { ...env, KOPPEL_CONFIG: join(dir, 'wide.json') });
+    const run = await runCliInProcess(['start', '--once'], { ...env, KOPPEL_CONFIG: join(dir, 'wide.json') });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /server\.host: 0\.0\.0\.0 is not a loopback address.*provided certificate/);
   });
 
   it('demo prints the URL of its status API', async () => {
-    const run = await runCli(['demo', '--contacts', '5', '--exit-when-done', '--poll-interval', '200'], env);
+    const run = await runCliInProcess(
+      ['demo', '--contacts', '5', '--exit-when-done', '--poll-interval', '200'],
+      env,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,

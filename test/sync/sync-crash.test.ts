@@ -45,6 +45,8 @@ describe('sync crash consistency', () => {
         JSON.stringify({
           sync: { pollIntervalSeconds: 1, mailplusOverlapSeconds: 5 },
           status: { enabled: false },
+          // No admin server: its fixed port 8443 would be contended by parallel runs and other tests.
+          server: { enabled: false },
         }),
       );
       const ids = h.dataverse.admin.listContacts().map((r) => String(r.contactid));

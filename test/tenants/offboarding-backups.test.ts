@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 
 const BASE_URL = 'https://acme-synthetic.example.org/api/data/v9.2/';
 
@@ -16,8 +16,8 @@ async function storeWithBackup() {
     ['acme', 'Acme BV'],
     ['other', 'Other BV'],
   ]) {
-    assert.equal((await runCli(['tenant', 'add', id!, '--name', name!], env)).code, 0);
-    const set = await runCli(['tenant', 'set', id!, `dataverse.baseUrl=${BASE_URL}`], env);
+    assert.equal((await runCliInProcess(['tenant', 'add', id!, '--name', name!], env)).code, 0);
+    const set = await runCliInProcess(['tenant', 'set', id!, `dataverse.baseUrl=${BASE_URL}`], env);
     assert.equal(set.code, 0, set.stderr);
   }
   const backup = join(root, 'backup');
@@ -47,9 +47,10 @@ describe('deletion certificate and backups', () => {
   it('without rotation: a backup stays readable, and the certificate says so and until when', async () => {
     const { root, dataDir, env, backup } = await storeWithBackup();
     try {
+      // Spawned: one termination through bin.ts, as an operator runs it.
       const done = await runCli(['tenant', 'terminate', 'acme', '--yes'], env);
       assert.equal(done.code, 0, done.stderr);
-      const shown = await runCli(['tenant', 'show', 'acme'], restore(root, dataDir, backup));
+      const shown = await runCliInProcess(['tenant', 'show', 'acme'], restore(root, dataDir, backup));
       assert.match(shown.stdout, /acme-synthetic\.example\.org/, 'the backup still shows the settings');
       const { backups, terminatedAt } = certificateOf(dataDir);
       assert.equal(backups.retentionDays, 30);
@@ -64,7 +65,10 @@ describe('deletion certificate and backups', () => {
   it('with --rotate-master-key: a backup made before cannot be read, the other tenant keeps working', async () => {
     const { root, dataDir, env, backup } = await storeWithBackup();
     try {
-      const done = await runCli(['tenant', 'terminate', 'acme', '--yes', '--rotate-master-key'], env);
+      const done = await runCliInProcess(
+        ['tenant', 'terminate', 'acme', '--yes', '--rotate-master-key'],
+        env,
+      );
       assert.equal(done.code, 0, done.stderr);
       assert.match(done.stdout, /destroyed master key\(s\): /);
       assert.deepEqual(
@@ -72,10 +76,10 @@ describe('deletion certificate and backups', () => {
         [],
         'no old key file is left',
       );
-      const shown = await runCli(['tenant', 'show', 'acme'], restore(root, dataDir, backup));
+      const shown = await runCliInProcess(['tenant', 'show', 'acme'], restore(root, dataDir, backup));
       assert.doesNotMatch(shown.stdout, /acme-synthetic/);
       assert.notEqual(shown.code, 0);
-      const other = await runCli(['tenant', 'show', 'other'], env);
+      const other = await runCliInProcess(['tenant', 'show', 'other'], env);
       assert.match(
         other.stdout,
         /acme-synthetic\.example\.org/,

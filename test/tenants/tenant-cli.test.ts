@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DataverseEmulator, startDataverseEmulator } from '../../src/emulators/dataverse/emulator.js';
 import { type MailplusEmulator, startMailplusEmulator } from '../../src/emulators/mailplus/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 import { TEST_MASTER_KEY } from '../helpers/stores.js';
 
 /** A port nothing listens on: bound once by us, then released. */
@@ -23,7 +23,7 @@ describe('koppel tenant', () => {
   let mailplus: MailplusEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const koppel = (...args: string[]) => runCli(args, env);
+  const koppel = (...args: string[]) => runCliInProcess(args, env);
 
   before(async () => {
     dataverse = await startDataverseEmulator({ seedContacts: 3, randomSeed: 1 });
@@ -101,10 +101,15 @@ describe('koppel tenant', () => {
     );
     assert.match(other.stderr, /mailplus.consumerSecret is a secret/);
 
-    const empty = await runCli(['tenant', 'set', 'acme', 'dataverse.clientSecret=-'], env, undefined, '\n');
+    const empty = await runCliInProcess(
+      ['tenant', 'set', 'acme', 'dataverse.clientSecret=-'],
+      env,
+      undefined,
+      '\n',
+    );
     assert.equal(empty.code, 1);
     assert.match(empty.stderr, /dataverse.clientSecret: standard input is empty; nothing was changed/);
-    const emptyEnv = await runCli(['tenant', 'set', 'acme', 'mailplus.consumerSecret=env:BLANK'], {
+    const emptyEnv = await runCliInProcess(['tenant', 'set', 'acme', 'mailplus.consumerSecret=env:BLANK'], {
       ...env,
       BLANK: '',
     });
@@ -123,8 +128,8 @@ describe('koppel tenant', () => {
 
   it('explains a wrong secret, an unreachable host and an untrusted certificate in plain words', async () => {
     const wrong = { ...env, WRONG: 'wrong' };
-    await runCli(['tenant', 'set', 'acme', 'dataverse.clientSecret=env:WRONG'], wrong);
-    await runCli(['tenant', 'set', 'acme', 'mailplus.consumerSecret=-'], env, undefined, 'wrong\n');
+    await runCliInProcess(['tenant', 'set', 'acme', 'dataverse.clientSecret=env:WRONG'], wrong);
+    await runCliInProcess(['tenant', 'set', 'acme', 'mailplus.consumerSecret=-'], env, undefined, 'wrong\n');
     let run = await koppel('tenant', 'test-connection', 'acme');
     assert.equal(run.code, 1);
     assert.match(run.stdout, /dataverse +FAIL +Microsoft Entra ID rejected the client secret/);
@@ -202,7 +207,7 @@ describe('koppel tenant mapping', () => {
   let dataverse: DataverseEmulator;
   let mailplus: MailplusEmulator;
   let env: NodeJS.ProcessEnv;
-  const koppel = (...args: string[]) => runCli(args, env);
+  const koppel = (...args: string[]) => runCliInProcess(args, env);
 
   before(async () => {
     dataverse = await startDataverseEmulator({ seedContacts: 2, randomSeed: 3 });
@@ -285,7 +290,8 @@ describe('koppel tenant mapping', () => {
   });
 
   it('stores a definition that both systems can serve, and refuses one they cannot, naming the field', async () => {
-    const good = await koppel('tenant', 'mapping', 'set', 'acme', join(env.DIR!, 'good.json'));
+    // A relative file name: resolved against the CLI's working directory.
+    const good = await runCliInProcess(['tenant', 'mapping', 'set', 'acme', 'good.json'], env, env.DIR);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /2 fields/);
     assert.match((await koppel('tenant', 'mapping', 'show', 'acme')).stdout, /"owner": "mailplus"/);

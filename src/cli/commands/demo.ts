@@ -19,15 +19,12 @@ export function demoCommand(program: Command, io: CliIo): void {
       const pollIntervalMs = Number(options.pollInterval);
       if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 100)
         throw new Error('--poll-interval must be at least 100 ms');
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const stopped = io.stopped();
       const code = await runDemo(configFrom(program.opts<GlobalOptions>(), io), {
         contacts,
         exitWhenDone: options.exitWhenDone ?? false,
         pollIntervalMs,
-        interactive: Boolean(process.stdout.isTTY),
+        interactive: io.stdoutIsTerminal,
         out: io.out,
         stopped,
       });

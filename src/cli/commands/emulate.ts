@@ -67,10 +67,7 @@ export function emulateCommand(program: Command, io: CliIo): void {
         throw new Error(`unknown service "${service}": choose dataverse or mailplus`);
       }
       io.out('press Ctrl-C to stop');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await io.stopped();
       await emulator.close();
     });
 }

@@ -6,7 +6,7 @@ import { parseFactsJson } from '../../incidents/facts-issues.js';
 import type { IncidentFacts } from '../../incidents/facts-schema.js';
 import type { Actor } from '../../incidents/incident-model.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 
 /**
  * `koppel incidents assess <facts.json>`: the risk assessment of a breach from its facts (the format is
@@ -25,9 +25,11 @@ export function incidentsAssessCommands(incidents: Command, program: Command, io
     )
     .addOption(new Option('--lang <lang>', 'the language of the reasons').choices(['en', 'nl']).default('en'))
     .option('--incident <id>', 'also record the facts and the assessment on this incident')
+    // Accepted like on every other incidents command; the answer is always one JSON object.
+    .option('--json', 'print the assessment as one JSON object (always the case)')
     .action(async (file: string, options: { lang: 'en' | 'nl'; incident?: string }) => {
       // The facts are checked before anything is opened: a bad file never touches the store.
-      const facts = readFacts(file);
+      const facts = readFacts(pathFrom(io, file));
       const { incident } = options;
       if (incident === undefined)
         return io.out(JSON.stringify(assessmentOutput(assess(facts), options.lang)));

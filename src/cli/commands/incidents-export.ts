@@ -14,7 +14,7 @@ import {
 } from '../../incidents/documents/export-incident-document.js';
 import { LANGUAGES, type Language } from '../../register/texts.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 
 interface ExportFlags {
   doc: DocumentKind;
@@ -63,7 +63,7 @@ export function incidentsExportCommands(incidents: Command, program: Command, io
           },
         });
         if (!flags.out) return io.out(String(exported.body).trimEnd());
-        writeFileSync(flags.out, exported.body, { mode: 0o640 });
+        writeFileSync(pathFrom(io, flags.out), exported.body, { mode: 0o640 });
         const bytes = Buffer.byteLength(exported.body);
         if (flags.json)
           return io.out(

@@ -2,21 +2,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
+import { incidentSummary } from '../../incidents/derive-incident.js';
 import {
-  amsterdamIso,
+  clocksJson,
   type DisplayLang,
   formatAmsterdam,
   formatDuration,
-  type IncidentClocks,
 } from '../../incidents/incident-clocks.js';
-import {
-  type Actor,
-  INCIDENT_STATES,
-  type Incident,
-  type IncidentState,
-} from '../../incidents/incident-model.js';
+import { type Actor, INCIDENT_STATES, type IncidentState } from '../../incidents/incident-model.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 import { table } from '../format.js';
 
 /** The shell's actor: an operator at the machine (role cli), recorded as `cli:<user>`. */
@@ -60,36 +55,6 @@ function parseState(value: string): IncidentState {
 function parseLang(value: string | undefined): DisplayLang {
   if (value === undefined || value === 'nl' || value === 'en') return value ?? 'nl';
   throw new Error('--lang must be nl or en');
-}
-
-/** The clocks for output: each moment in UTC and in Amsterdam time. */
-export function clocksJson(clocks: IncidentClocks, lang: DisplayLang) {
-  return {
-    now: clocks.now,
-    sinceDetectionMs: clocks.sinceDetectionMs,
-    sinceDetection: formatDuration(clocks.sinceDetectionMs),
-    sinceAwarenessMs: clocks.sinceAwarenessMs,
-    deadlines: clocks.deadlines.map((d) => ({
-      ...d,
-      fromUtc: new Date(d.from).toISOString(),
-      dueUtc: new Date(d.due).toISOString(),
-      dueAmsterdam: amsterdamIso(d.due),
-      dueDisplay: formatAmsterdam(d.due, lang),
-      leftMs: Math.max(0, d.due - clocks.now),
-    })),
-  };
-}
-
-function summary(i: Incident) {
-  return {
-    id: i.id,
-    title: i.title,
-    state: i.state,
-    tenants: i.tenants,
-    reportedAt: i.reportedAt,
-    awareAt: i.awareAt,
-    closedAt: i.closedAt,
-  };
 }
 
 /** `koppel incidents new|list|show|advance|note|measure|effects|lessons|evidence` (docs/incidents.md). */
@@ -161,7 +126,7 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
           open: options.open,
           state: options.state ? parseState(options.state) : undefined,
         });
-        if (options.json) return io.out(JSON.stringify({ incidents: list.map(summary) }));
+        if (options.json) return io.out(JSON.stringify({ incidents: list.map(incidentSummary) }));
         if (list.length === 0) return io.out('no incidents');
         const rows = list.map((i) => [
           i.id,
@@ -232,7 +197,7 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
             },
             actor,
           );
-          if (options.json) return io.out(JSON.stringify(summary(incident)));
+          if (options.json) return io.out(JSON.stringify(incidentSummary(incident)));
           io.out(`incident ${incident.id} is now ${incident.state}`);
         }),
     );
@@ -287,13 +252,14 @@ export function incidentsRegisterCommands(incidents: Command, program: Command, 
     .description('store a file as evidence (size limit incidents.evidenceMaxBytes)')
     .action((id: string, file: string) =>
       withApp(globals(), io, async (app) => {
-        const size = statSync(file).size;
+        const path = pathFrom(io, file);
+        const size = statSync(path).size;
         const max = app.config.incidents.evidenceMaxBytes;
         if (size > max)
           throw new Error(
             `${basename(file)} is ${size} bytes; the limit is ${max} bytes (incidents.evidenceMaxBytes)`,
           );
-        const ref = await app.incidents.evidence.add(id, basename(file), readFileSync(file), shellActor());
+        const ref = await app.incidents.evidence.add(id, basename(file), readFileSync(path), shellActor());
         io.out(`stored ${ref.name} as ${ref.id} (${ref.bytes} bytes, sha256 ${ref.sha256})`);
       }),
     );

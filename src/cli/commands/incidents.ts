@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
 import { incidentsAssessCommands } from './incidents-assess.js';
 import { incidentsExportCommands } from './incidents-export.js';
+import { incidentsNotifyCommands } from './incidents-notify.js';
 import { incidentsRegisterCommands } from './incidents-register.js';
 
 /**
@@ -17,5 +18,6 @@ export function incidentsCommand(program: Command, io: CliIo): Command {
   incidentsRegisterCommands(incidents, program, io);
   incidentsAssessCommands(incidents, program, io);
   incidentsExportCommands(incidents, program, io);
+  incidentsNotifyCommands(incidents, program, io);
   return incidents;
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ADMIN_KEY_ID } from '../../admin/admin-store.js';
 import { systemClock } from '../../clock.js';
 import { withKeyContext } from '../../keys/key-context.js';
 import { rotateKeyFile } from '../../keys/key-file-rotation.js';
@@ -12,6 +11,7 @@ import {
   wrappedByOldKeys,
 } from '../../keys/key-status.js';
 import { DEFAULT_PREVIOUS_VARIABLE, generateMasterKeyText } from '../../keys/master-key.js';
+import { isSystemKey } from '../../keys/system-keys.js';
 import type { Store } from '../../store/open-store.js';
 import { cliActor } from '../cli-actor.js';
 import { type CliIo, configFrom, type GlobalOptions } from '../context.js';
@@ -76,8 +76,8 @@ export function keysCommand(program: Command, io: CliIo): void {
 
 /** A key for a tenant that does not exist (a typo) or was offboarded would only be a stray key. */
 async function requireActiveTenant(store: Store, id: string): Promise<void> {
-  // The administrators' TOTP secrets have a data key of their own, rotated like a tenant's.
-  if (id === ADMIN_KEY_ID) return;
+  // koppel's own data keys (keys/system-keys.ts) are rotated like a tenant's.
+  if (isSystemKey(id)) return;
   const row = await store.db.selectFrom('tenants').select('status').where('id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`no tenant "${id.slice(0, 80)}" (see \`koppel tenant list\`)`);
   if (row.status === 'terminated')

@@ -11,7 +11,7 @@ import {
 } from '../../register/export-register.js';
 import { LANGUAGES, type Language } from '../../register/texts.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 
 interface ExportFlags {
   format: ExportFormat;
@@ -56,7 +56,7 @@ export function registerCommand(program: Command, io: CliIo): void {
           detail: { format: flags.format, lang: flags.lang, document: flags.document },
         });
         if (!flags.out) return io.out(String(text).trimEnd());
-        writeFileSync(flags.out, text, { mode: 0o640 });
+        writeFileSync(pathFrom(io, flags.out), text, { mode: 0o640 });
         io.out(
           `wrote ${flags.out} (${flags.format}, ${flags.lang}, configuration ${model.configHash.slice(0, 19)})`,
         );

@@ -26,11 +26,9 @@ export function serverCommand(program: Command, io: CliIo): void {
       for (const line of adminServerLines(server)) io.out(line);
       if ((await app.admins.list()).length === 0)
         io.out('  no accounts yet: koppel admin add <username> --accept-confidentiality');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-        io.out('koppel server is running; press Ctrl-C to stop');
-      });
+      const stopped = io.stopped();
+      io.out('koppel server is running; press Ctrl-C to stop');
+      await stopped;
       await server.close();
       await app.close();
       io.out('koppel server stopped');

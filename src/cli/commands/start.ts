@@ -64,8 +64,8 @@ export function startCommand(program: Command, io: CliIo): void {
         await app.close();
         // Every tenant failing is not a successful round: a scheduler running --once must see it.
         if (tenants.length > 0 && first.failed === tenants.length) {
-          io.err(`every tenant's round failed (${tenants.join(', ')}); see the log`);
-          process.exitCode = 1;
+          // Thrown, so main() prints it and returns 1 (a process.exitCode set here was overwritten by bin.ts).
+          throw new Error(`every tenant's round failed (${tenants.join(', ')}); see the log`);
         }
         return;
       }
@@ -81,8 +81,7 @@ export function startCommand(program: Command, io: CliIo): void {
         void retention.stop();
         void due.stop();
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      void io.stopped().then(stop);
       // Only now: whoever waits for this line may stop koppel at once, and must find the handlers set.
       io.out('koppel is running; press Ctrl-C to stop');
       await Promise.all([sync.done, retention.done, due.done]);

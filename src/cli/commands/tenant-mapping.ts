@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { categoriesInUse, parseSyncDefinition } from '../../sync/mapping/index.js';
 import { checkAgainstSystems } from '../../tenants/check-mapping.js';
 import { cliActor } from '../cli-actor.js';
-import { type CliIo, type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, type GlobalOptions, pathFrom, withApp } from '../context.js';
 
 export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptions, io: CliIo): void {
   const mapping = tenant
@@ -30,7 +30,7 @@ export function tenantMappingCommand(tenant: Command, globals: () => GlobalOptio
       withApp(globals(), io, async (app) => {
         let input: unknown;
         try {
-          input = JSON.parse(readFileSync(file, 'utf8'));
+          input = JSON.parse(readFileSync(pathFrom(io, file), 'utf8'));
         } catch (error) {
           throw new ConfigError([`${file}: ${(error as Error).message}`]);
         }

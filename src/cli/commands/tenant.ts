@@ -8,7 +8,9 @@ import {
 import { cliActor } from '../cli-actor.js';
 import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
+import { tenantContactsCommand } from './tenant-contacts.js';
 import { tenantMappingCommand } from './tenant-mapping.js';
+import { tenantRemovalsCommand } from './tenant-removals.js';
 import { tenantTerminateCommand } from './tenant-terminate.js';
 import { testConnectionCommand } from './tenant-test-connection.js';
 
@@ -98,6 +100,8 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
   testConnectionCommand(tenant, globals, io);
   tenantMappingCommand(tenant, globals, io);
   tenantTerminateCommand(tenant, globals, io);
+  tenantContactsCommand(tenant, globals, io, readStdin);
+  tenantRemovalsCommand(tenant, globals, io);
 }
 
 function splitAssignment(assignment: string): { field: string; raw: string } {

@@ -103,15 +103,15 @@ export const logFilePermissions: DoctorCheck = {
   },
 };
 
-/** Informational: logs sent to standard output are kept by whoever collects them, not by koppel. */
+/** Informational: logs sent to the console (standard error) are kept by whoever collects them, not by koppel. */
 export const logDestination: DoctorCheck = {
   id: 'log-destination',
   run: ({ config }) => {
     if (!config.log.stdout) return pass('log-destination', 'logs go to daily files only, deleted by koppel');
     return warn(
       'log-destination',
-      "logs also go to standard output, outside koppel's retention",
-      'koppel deletes its own log files after at most 30 days, but it cannot delete what a service manager or container runtime collected from standard output.',
+      "logs also go to the console (standard error), outside koppel's retention",
+      'koppel deletes its own log files after at most 30 days, but it cannot delete what a service manager or container runtime collected from it.',
       'make sure that collector keeps logs at most 30 days (journald: MaxRetentionSec=30d; Docker: a size-limited log driver), or set "log": { "stdout": false }',
     );
   },

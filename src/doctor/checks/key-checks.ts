@@ -1,5 +1,6 @@
 import { DAY_MS, KEY_MAX_AGE_DAYS, readKeyStatus, wrappedByOldKeys } from '../../keys/key-status.js';
 import { isWeakMasterKey } from '../../keys/master-key.js';
+import { isSystemKey } from '../../keys/system-keys.js';
 import { type DoctorCheck, fail, pass, readyStore, skip, warn } from '../doctor-check.js';
 import { keyFilePaths } from '../doctor-context.js';
 
@@ -96,7 +97,7 @@ export const tenantKeyAge: DoctorCheck = {
     if (old.length === 0)
       return pass(
         'tenant-key-age',
-        `${live.length} tenant data key(s), none older than ${KEY_MAX_AGE_DAYS} days`,
+        `${live.filter((t) => !isSystemKey(t.tenantId)).length} tenant data key(s) and ${live.filter((t) => isSystemKey(t.tenantId)).length} of koppel's own, none older than ${KEY_MAX_AGE_DAYS} days`,
       );
     return warn(
       'tenant-key-age',
