@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/incidents/incident-model.js';
 import type { TestApp } from '../helpers/stores.js';
@@ -57,6 +59,26 @@ describe('incident documents (API)', () => {
     );
     assert.equal(md.headers['content-type'], 'text/markdown; charset=utf-8');
     assert.match(md.text, /^# Informatie over een datalek met uw persoonsgegevens/);
+  });
+
+  it('fills in the controller from its recorded details (koppel tenant contacts)', async () => {
+    const example = readFileSync(
+      join(import.meta.dirname, '../../docs/examples/tenant-contacts.json'),
+      'utf8',
+    );
+    await t.app.tenantContacts.set('testklant-1', JSON.parse(example));
+    const md = await fg.send('GET', `/api/incidents/${one}/documents/ap-sheet?format=md&lang=en`);
+    assert.equal(md.status, 200, md.text);
+    assert.match(md.text, /\| Chamber of Commerce \(KvK\) number \| 12345678 \| recorded \|/);
+    assert.match(md.text, /\| Organisation \(name, address\) \| Voorbeeld Zorg B\.V\., Voorbeeldstraat 1/);
+    const other = await fg.send(
+      'GET',
+      `/api/incidents/${two}/documents/ap-sheet?format=md&lang=en&tenant=testklant-2`,
+    );
+    assert.match(
+      other.text,
+      /\| Chamber of Commerce \(KvK\) number \| \*\*⚠ fill in your KvK number\*\* \| missing \|/,
+    );
   });
 
   it('answers 404 for an unknown incident and 400 naming the tenant', async () => {
