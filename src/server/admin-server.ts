@@ -23,6 +23,7 @@ import type { AuditInput } from '../audit/audit-log.js';
 import { ConfigError } from '../errors.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
@@ -253,6 +254,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     notificationsRoutes(routes, deps);
     incidentNotifyRoutes(routes, deps);
     incidentRoutes(routes, deps);
+    consoleRoutes(routes, deps);
   });
   return { server, certificate };
 }
