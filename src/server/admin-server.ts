@@ -20,12 +20,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import type { AuditInput } from '../audit/audit-log.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { ConfigError } from '../errors.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
-import { consoleRoutes } from '../console/console-routes.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { enrolmentRoutes } from './routes/enrolment-routes.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
@@ -244,6 +245,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
   await server.register(async (scope) => {
     const routes = scope.withTypeProvider<ZodTypeProvider>();
     sessionRoutes(routes, deps);
+    enrolmentRoutes(routes, deps);
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     tenantRemovalsRoutes(routes, deps);

@@ -172,6 +172,8 @@ export interface AdminsTable {
   totp_last_step: ColumnType<number, number | undefined, number>;
   /** JSON array of SHA-256 hashes of the recovery codes not yet used. */
   recovery_hashes: string;
+  /** 1 until the owner has enrolled an authenticator in the console (migration 0020). */
+  enrolment_pending: ColumnType<number, number | undefined, number>;
   confidentiality_version: string;
   confidentiality_accepted_at: number;
   created_at: number;
