@@ -193,15 +193,15 @@ export class RunHistory {
       return Number(runs.numDeletedRows);
     });
   }
+}
 
-  /** For the retention inventory: how many rounds are kept and when the oldest started. */
-  async inventory(): Promise<{ items: number; oldestAt: number | null }> {
-    const row = await this.#db
-      .selectFrom('sync_runs')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('started_at').as('oldest')])
-      .executeTakeFirstOrThrow();
-    return { items: Number(row.n), oldestAt: row.oldest == null ? null : Number(row.oldest) };
-  }
+/** For the retention inventory: how many rounds are kept and when the oldest started. */
+export async function syncRunsInventory(store: Store): Promise<{ items: number; oldestAt: number | null }> {
+  const row = await store.db
+    .selectFrom('sync_runs')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('started_at').as('oldest')])
+    .executeTakeFirstOrThrow();
+  return { items: Number(row.n), oldestAt: row.oldest == null ? null : Number(row.oldest) };
 }
 
 function parseCursor(cursor: string): [number, number] {

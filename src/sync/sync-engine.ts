@@ -50,6 +50,14 @@ interface TenantHandle {
   close(): Promise<void>;
 }
 
+/** A round was asked of a paused tenant: nothing ran, and it syncs again once resumed. */
+export class TenantPausedError extends Error {
+  constructor(tenantId: string) {
+    super(`tenant ${tenantId} is paused; it syncs again once resumed (koppel tenant resume ${tenantId})`);
+    this.name = 'TenantPausedError';
+  }
+}
+
 /** Runs the two-way sync of one or more tenants: rounds of polling both sides and delivering. */
 export class SyncEngine {
   readonly #tenants = new Map<string, TenantHandle>();
@@ -65,6 +73,7 @@ export class SyncEngine {
     const tenant = await this.deps.tenants.get(tenantId);
     if (tenant.status !== 'active') {
       await this.#drop(tenantId);
+      if (tenant.status === 'paused') throw new TenantPausedError(tenantId);
       throw new Error(`tenant ${tenantId} is ${tenant.status}; its sync has stopped`);
     }
     const handle = await this.#handle(tenantId);
