@@ -11,7 +11,9 @@ import {
 import type { RouteDeps, ZodServer } from '../admin-server.js';
 import { ADMIN_AND_DPO } from '../route-access.js';
 
-const runId = z.object({ id: z.coerce.number().int().positive() });
+// Any text: an id that is not a number names no run (404), as an unknown number does.
+const runId = z.object({ id: z.string().max(20) });
+const asRunId = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : 0);
 const problem = z.object({ error: z.string() });
 
 /**
@@ -68,8 +70,8 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const run = await app.runs.get(request.params.id);
-      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (kept 30 days)` });
+      const run = await app.runs.get(asRunId(request.params.id));
+      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)` });
       return run;
     },
   );
@@ -86,8 +88,8 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const run = await app.runs.get(request.params.id);
-      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (kept 30 days)` });
+      const run = await app.runs.get(asRunId(request.params.id));
+      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)` });
       return { run, ...(await app.runs.rejects(run.id, request.query)) };
     },
   );
