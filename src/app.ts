@@ -25,6 +25,7 @@ import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
 import { RetentionJob } from './retention/retention-job.js';
+import { RunHistory } from './runs/run-history.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
 import { DefinitionStore } from './sync/definition-store.js';
@@ -73,6 +74,8 @@ export interface App {
   definitions: DefinitionStore;
   engine: SyncEngine;
   retention: RetentionJob;
+  /** The sync-run history (one row per tenant round, its rejects, hourly sums): the console's dashboard. */
+  runs: RunHistory;
   /** Administrator accounts (at most server.maxAdmins with role admin), their sessions and lockout. */
   admins: AdminStore;
   sessions: SessionStore;
@@ -179,6 +182,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       register: incidents,
       config: config.incidents.signals,
     });
+    const runs = new RunHistory(store, clock, config.runs.retentionDays);
     const engine = new SyncEngine({
       store,
       queue,
@@ -192,6 +196,9 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
       securityEvents,
+      onRound: async (report) => {
+        await runs.record(report);
+      },
       massRemoval: {
         minimum: config.incidents.signals.massRemovalMinimum,
         factor: config.incidents.signals.massRemovalFactor,
@@ -228,7 +235,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       tenants,
       definitions,
       engine,
-      retention: new RetentionJob({ store, queue, config, clock, audit }),
+      retention: new RetentionJob({ store, queue, config, clock, audit, runs }),
+      runs,
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),

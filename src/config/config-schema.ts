@@ -433,6 +433,12 @@ const incidents = z.strictObject({
   signals: signals.default(signals.parse({})),
 });
 
+/** The sync-run history behind the console's dashboard and runs pages (docs/console-api.md). */
+const runs = z.strictObject({
+  /** Days a round's row and its rejected records are kept (ids and counts only). */
+  retentionDays: z.number().int().min(1, 'must be at least 1').max(366, 'must be at most 366').default(30),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -456,6 +462,7 @@ export const configSchema = z.strictObject({
   processor: processor.default(processor.parse({})),
   notifications: notifications.default(notifications.parse({})),
   incidents: incidents.default(incidents.parse({})),
+  runs: runs.default(runs.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;

@@ -22,7 +22,8 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
   const { clock, random } = deps;
   return async (tenantId, events) => {
     const settings = await deps.tenants.settings(tenantId);
-    const dataverse = dataverseClientFor(settings.dataverse, { throttles, clock, random });
+    const onRateLimited = events.onRateLimited;
+    const dataverse = dataverseClientFor(settings.dataverse, { throttles, clock, random, onRateLimited });
     let client: MailplusClient;
     try {
       client = mailplusClientFor(settings.mailplus, {
@@ -30,6 +31,7 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
         clock,
         random,
         onUpdatesPageRefused: events.onPageSizeRefused,
+        onRateLimited,
       });
     } catch (error) {
       await dataverse.close();

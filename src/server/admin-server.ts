@@ -26,6 +26,7 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { enrolmentRoutes } from './routes/enrolment-routes.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
@@ -34,8 +35,10 @@ import { incidentRoutes } from './routes/incident-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { runsRoutes } from './routes/runs-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
+import { tenantPauseRoutes } from './routes/tenant-pause-routes.js';
 import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
@@ -257,6 +260,9 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     incidentNotifyRoutes(routes, deps);
     incidentRoutes(routes, deps);
     consoleRoutes(routes, deps);
+    dashboardRoutes(routes, deps);
+    runsRoutes(routes, deps);
+    tenantPauseRoutes(routes, deps);
   });
   return { server, certificate };
 }

@@ -26,6 +26,9 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_evidence: IncidentEvidenceTable;
+  sync_runs: SyncRunsTable;
+  sync_run_rejects: SyncRunRejectsTable;
+  sync_run_hours: SyncRunHoursTable;
 }
 
 export interface TenantsTable {
@@ -289,4 +292,54 @@ export interface IncidentEvidenceTable {
   sha256: string;
   added_at: number;
   added_by: string;
+}
+
+/** Migration 0015: the sync-run history, one row per tenant round (ids and counts only). */
+export interface SyncRunsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: 'initial' | 'live' | 'resync';
+  started_at: number;
+  ended_at: number;
+  outcome: 'ok' | 'failed';
+  dataverse_read: number;
+  mailplus_read: number;
+  dataverse_written: number;
+  mailplus_written: number;
+  rejected: number;
+  retries: number;
+  rate_limited: number;
+  error_class: string | null;
+  error_code: string | null;
+}
+
+/** Migration 0015: a record a round rejected, one row per field; ids, field names and rules only. */
+export interface SyncRunRejectsTable {
+  id: Generated<number>;
+  run_id: number;
+  tenant_id: string;
+  at: number;
+  side: string;
+  contact_id: string;
+  field: string | null;
+  rule: string;
+  reason: string;
+  dead_letter_seq: number | null;
+}
+
+/** Migration 0015: each tenant's rounds summed per UTC hour, for the dashboard's charts. */
+export interface SyncRunHoursTable {
+  tenant_id: string;
+  /** ms epoch of the hour's start. */
+  hour: number;
+  rounds: number;
+  failed: number;
+  dataverse_read: number;
+  mailplus_read: number;
+  dataverse_written: number;
+  mailplus_written: number;
+  rejected: number;
+  retries: number;
+  rate_limited: number;
+  last_ok_at: number | null;
 }

@@ -13,6 +13,7 @@ import { IdentityMap } from './identity-map.js';
 import { MailplusIndex } from './mailplus-index.js';
 import type { ConnectorFactory } from './ports/index.js';
 import { type MassRemovalThresholds, RemovalGuard } from './removal-guard.js';
+import { type RoundReport, type RoundReporter, watchRound } from './round-report.js';
 import type { SyncContext } from './sync-context.js';
 import type { SyncMapper } from './sync-mapper.js';
 import { SyncStats } from './sync-stats.js';
@@ -37,6 +38,8 @@ export interface SyncEngineDeps {
   securityEvents?: SecurityEventSink;
   /** When a round's removals pause a tenant's removals; default max(50, 10 x its average). */
   massRemoval?: MassRemovalThresholds;
+  /** Told about every round, ok or failed (the run history); a failure to record only logs. */
+  onRound?: RoundReporter;
 }
 
 interface TenantHandle {
@@ -45,6 +48,14 @@ interface TenantHandle {
   /** When the last round that completed ended (ms epoch); null before the first. */
   lastRoundAt: number | null;
   close(): Promise<void>;
+}
+
+/** A round was asked of a paused tenant: nothing ran, and it syncs again once resumed. */
+export class TenantPausedError extends Error {
+  constructor(tenantId: string) {
+    super(`tenant ${tenantId} is paused; it syncs again once resumed (koppel tenant resume ${tenantId})`);
+    this.name = 'TenantPausedError';
+  }
 }
 
 /** Runs the two-way sync of one or more tenants: rounds of polling both sides and delivering. */
@@ -62,12 +73,33 @@ export class SyncEngine {
     const tenant = await this.deps.tenants.get(tenantId);
     if (tenant.status !== 'active') {
       await this.#drop(tenantId);
+      if (tenant.status === 'paused') throw new TenantPausedError(tenantId);
       throw new Error(`tenant ${tenantId} is ${tenant.status}; its sync has stopped`);
     }
     const handle = await this.#handle(tenantId);
-    const result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    const watch = await watchRound(handle.ctx);
+    let result: RoundResult;
+    try {
+      result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    } catch (error) {
+      await this.#report(await watch.finish(error));
+      throw error;
+    }
     handle.lastRoundAt = this.deps.clock.now();
+    await this.#report(await watch.finish(null));
     return result;
+  }
+
+  /** Recording is not the round's work: a store hiccup here must not fail (and repeat) the round. */
+  async #report(report: RoundReport): Promise<void> {
+    try {
+      await this.deps.onRound?.(report);
+    } catch (error) {
+      this.deps.log.warn(
+        { event: 'sync.round-not-recorded', tenant: report.tenantId, error: (error as Error).name },
+        'the round could not be recorded in the run history',
+      );
+    }
   }
 
   /**
@@ -101,7 +133,11 @@ export class SyncEngine {
     const mapper = await deps.mapperFor(tenantId);
     const checkpoints = new CheckpointStore(deps.store, deps.clock);
     const hasher = await fieldHasherFor(deps.keys, checkpoints, tenantId);
+    const stats = new SyncStats();
     const { crm, marketing } = await deps.connectors(tenantId, {
+      onRateLimited: () => {
+        stats.rateLimited++;
+      },
       onPageSizeRefused: (refused, next) =>
         deps.log.warn(
           { event: 'mailplus.page-size-refused', tenant: tenantId, refused, next },
@@ -121,7 +157,7 @@ export class SyncEngine {
       mailplus: marketing,
       clock: deps.clock,
       log: deps.log,
-      stats: new SyncStats(),
+      stats,
       tenantGuard: new TenantGuard(deps.store, deps.securityEvents),
       removals: new RemovalGuard(checkpoints, deps.clock, deps.massRemoval, deps.securityEvents),
     };

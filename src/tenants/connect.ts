@@ -19,6 +19,8 @@ export interface ConnectDeps {
   maxAttempts?: number;
   /** Mail+ refused an updates page size; the client asks the next smaller one from now on. */
   onUpdatesPageRefused?: (refused: number, next: number) => void;
+  /** Either service answered 429 (counted in the run history). */
+  onRateLimited?: () => void;
 }
 
 function readCa(caFile: string | undefined, field: string): string | undefined {
@@ -52,6 +54,7 @@ export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): Dyn
     throttles: deps.throttles,
     clock: deps.clock,
     random: deps.random,
+    onRateLimited: deps.onRateLimited,
   });
 }
 
@@ -71,5 +74,6 @@ export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): Mailp
     clock: deps.clock,
     random: deps.random,
     onUpdatesPageRefused: deps.onUpdatesPageRefused,
+    onRateLimited: deps.onRateLimited,
   });
 }
