@@ -71,7 +71,12 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
     },
     async (request, reply) => {
       const run = await app.runs.get(asRunId(request.params.id));
-      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)` });
+      if (!run)
+        return reply
+          .code(404)
+          .send({
+            error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
+          });
       return run;
     },
   );
@@ -89,7 +94,12 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
     },
     async (request, reply) => {
       const run = await app.runs.get(asRunId(request.params.id));
-      if (!run) return reply.code(404).send({ error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)` });
+      if (!run)
+        return reply
+          .code(404)
+          .send({
+            error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
+          });
       return { run, ...(await app.runs.rejects(run.id, request.query)) };
     },
   );
