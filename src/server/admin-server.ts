@@ -20,16 +20,17 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import type { AuditInput } from '../audit/audit-log.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { ConfigError } from '../errors.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
-import { consoleRoutes } from '../console/console-routes.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
+import { mappingPreviewRoutes } from './routes/mapping-preview-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -37,6 +38,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
 import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
+import { tenantTerminateRoutes } from './routes/tenant-terminate-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
 export interface AdminServerOptions {
@@ -247,6 +249,8 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     queueRoutes(routes, deps);
     tenantRoutes(routes, deps);
     tenantRemovalsRoutes(routes, deps);
+    tenantTerminateRoutes(routes, deps);
+    mappingPreviewRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);
