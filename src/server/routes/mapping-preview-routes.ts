@@ -7,6 +7,7 @@ import { answerOr400 } from './route-errors.js';
 
 const tenantId = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a tenant id') });
 const problem = z.object({ error: z.string(), issues: z.array(z.string()).optional() });
+const step = z.object({ sample: z.unknown(), result: z.unknown().optional(), error: z.string().optional() });
 const fieldErrors = z.array(z.object({ field: z.string(), message: z.string() }));
 
 /**
@@ -25,6 +26,15 @@ export function mappingPreviewRoutes(server: ZodServer, { app }: RouteDeps): voi
         body: z.object({ definition: z.unknown() }),
         response: {
           200: z.object({
+            fields: z.array(
+              z.object({
+                dataverse: z.string(),
+                mailplus: z.string(),
+                direction: z.string(),
+                toMailplus: step.optional(),
+                toDataverse: step.optional(),
+              }),
+            ),
             dataverseSample: z.record(z.string(), z.unknown()),
             toMailplus: z.object({
               properties: z.record(z.string(), z.unknown()),
