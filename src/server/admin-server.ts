@@ -26,6 +26,7 @@ import { type StatusCertificate, statusCertificate } from '../status/status-cert
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { deadLetterOverviewRoutes } from './routes/dead-letter-overview-routes.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
@@ -247,6 +248,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     const routes = scope.withTypeProvider<ZodTypeProvider>();
     sessionRoutes(routes, deps);
     queueRoutes(routes, deps);
+    deadLetterOverviewRoutes(routes, deps);
     tenantRoutes(routes, deps);
     tenantRemovalsRoutes(routes, deps);
     tenantTerminateRoutes(routes, deps);
