@@ -230,7 +230,11 @@ function overview(tenant) {
     'dl',
     { class: 'figures' },
     h('dt', null, t('tenant.status')),
-    h('dd', null, h('span', { class: `badge ${state}` }, t(`tenant.state.${tenant.status}`))),
+    h(
+      'dd',
+      null,
+      h('span', { id: 'tenant-state', class: `badge ${state}` }, t(`tenant.state.${tenant.status}`)),
+    ),
     h('dt', null, t('tenant.created')),
     h('dd', null, dateTime(tenant.createdAt)),
     tenant.terminatedAt
@@ -365,6 +369,11 @@ function syncCard(path, tenant) {
     // The route answers the status it left the tenant in ({id, status, changed}).
     paused = answer.data.status === 'paused';
     draw();
+    const badge = document.getElementById('tenant-state');
+    if (badge) {
+      badge.className = `badge ${paused ? 'paused' : 'green'}`;
+      replace(badge, t(`tenant.state.${answer.data.status}`));
+    }
     replace(status, notice('ok', paused ? t('tenant.paused') : t('tenant.resumed')));
   });
   draw();

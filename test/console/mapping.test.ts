@@ -145,5 +145,19 @@ describe('console: the mapping editor', () => {
     const refused = await dpo.write('POST', '/api/tenants/acme/mapping/preview', { definition });
     assert.equal(refused.status, 403);
     assert.equal(refused.json().error, 'your role may not do this');
+    assert.equal((await dpo.write('PUT', '/api/tenants/acme/mapping', { definition })).status, 403);
+  });
+
+  it('tells the DPO in the page that the role may not edit the mapping', async () => {
+    s.t.clock.advance(30_000);
+    const cp = await newConsolePage(browser);
+    const { password, code } = s.credentials('dora');
+    await signIn(cp.page, s.server.url, 'dora', password, code);
+    await cp.page.waitForURL(`${s.server.url}/`);
+    await openPage(cp.page, `${s.server.url}/tenants/acme/mapping`);
+    await cp.page.getByText('The server refused this: your role may not do this').waitFor();
+    assert.equal(await cp.page.getByRole('button', { name: 'Save mapping' }).count(), 0);
+    await checkPage(cp, 'mapping-dpo');
+    await cp.context.close();
   });
 });

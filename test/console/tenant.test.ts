@@ -141,11 +141,28 @@ describe('console: the tenant page', () => {
     await cp.page.getByRole('button', { name: 'Pause the sync' }).click();
     await cp.page.getByText('Paused.').waitFor();
     assert.equal((await s.t.app.tenants.get('acme')).status, 'paused');
+    assert.equal(await cp.page.locator('#tenant-state').textContent(), 'paused');
     await checkPage(cp, 'tenant-paused');
     await cp.page.getByRole('button', { name: 'Resume the sync' }).click();
     await cp.page.getByText('Resumed.').waitFor();
     assert.equal((await s.t.app.tenants.get('acme')).status, 'active');
     await cp.context.close();
+  });
+
+  it('refuses a terminate whose confirmation is not the tenant id, and the DPO (API)', async () => {
+    s.t.clock.advance(30_000);
+    const admin = await s.signIn('alice');
+    const wrong = await admin.write('POST', '/api/tenants/acme/terminate', { confirm: 'other' });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.json().error, 'confirm: type the tenant id "acme" to terminate it');
+    assert.equal((await s.t.app.tenants.get('acme')).status === 'terminated', false);
+    const last = (await s.t.app.audit.list()).at(-1);
+    assert.deepEqual([last?.action, last?.target, last?.result], ['tenant.terminate', 'acme', 'refused']);
+    assert.equal((await admin.send('GET', '/api/tenants/acme/certificate')).status, 404, 'none issued');
+    s.t.clock.advance(30_000);
+    const dpo = await s.signIn('dora');
+    assert.equal((await dpo.write('POST', '/api/tenants/acme/terminate', { confirm: 'acme' })).status, 403);
+    s.t.clock.advance(30_000);
   });
 
   it('terminates only after the tenant id is typed, and offers the deletion certificate', async () => {
