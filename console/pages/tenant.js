@@ -77,6 +77,9 @@ export const strings = {
     'tenant.confirmLabel': 'Type the tenant id ({id}) to confirm',
     'tenant.confirmWrong': 'Type exactly {id} to confirm.',
     'tenant.terminateButton': 'Terminate tenant {id}',
+    'tenant.deleteAfter': 'Delete the rows after (days)',
+    'tenant.deleteAfterHint':
+      '0 deletes them now and issues the certificate at once; at most 30 (the agreement promises deletion within a month). The keys are destroyed now either way.',
     'tenant.terminated':
       'Tenant {id} is terminated and its keys are destroyed. Certificate SHA-256: {sha256}',
     'tenant.terminatedLater': 'Tenant {id} is terminated; its rows are deleted by {date}.',
@@ -156,6 +159,9 @@ export const strings = {
     'tenant.confirmLabel': 'Typ het klant-id ({id}) om te bevestigen',
     'tenant.confirmWrong': 'Typ precies {id} om te bevestigen.',
     'tenant.terminateButton': 'Klant {id} beëindigen',
+    'tenant.deleteAfter': 'De rijen verwijderen na (dagen)',
+    'tenant.deleteAfterHint':
+      '0 verwijdert ze nu en geeft direct het certificaat; hoogstens 30 (de overeenkomst belooft verwijdering binnen een maand). De sleutels worden hoe dan ook nu vernietigd.',
     'tenant.terminated':
       'Klant {id} is beëindigd en de sleutels zijn vernietigd. SHA-256 van het certificaat: {sha256}',
     'tenant.terminatedLater': 'Klant {id} is beëindigd; de rijen worden uiterlijk {date} verwijderd.',
@@ -483,6 +489,16 @@ function terminateCard(path, tenant) {
   const status = h('div', { 'aria-live': 'polite' });
   const confirm = field({ label: t('tenant.confirmLabel', { id }), name: 'confirm', autocomplete: 'off' });
   const input = /** @type {HTMLInputElement} */ (confirm.querySelector('input'));
+  const days = field({
+    label: t('tenant.deleteAfter'),
+    name: 'deleteAfterDays',
+    type: 'number',
+    value: '0',
+    min: 0,
+    max: 30,
+    hint: t('tenant.deleteAfterHint'),
+  });
+  const daysInput = /** @type {HTMLInputElement} */ (days.querySelector('input'));
   const certificateLinks = () =>
     h(
       'div',
@@ -520,7 +536,10 @@ function terminateCard(path, tenant) {
         event.preventDefault();
         if (input.value.trim() !== id)
           return replace(status, notice('error', t('tenant.confirmWrong', { id })));
-        const answer = await post(`${path}/terminate`, { confirm: input.value.trim() });
+        const answer = await post(`${path}/terminate`, {
+          confirm: input.value.trim(),
+          deleteAfterDays: Number(daysInput.value || 0),
+        });
         if (!answer.ok) return replace(status, notice('error', t('common.error', { error: answer.error })));
         const { certificate, deletionDueAt } = answer.data;
         replace(
@@ -533,6 +552,7 @@ function terminateCard(path, tenant) {
       },
     },
     confirm,
+    days,
     h(
       'div',
       { class: 'actions' },

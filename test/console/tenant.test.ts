@@ -38,7 +38,7 @@ describe('console: the tenant page', () => {
     s = await startTestAdminServer({
       admins: ['alice'],
       dpos: ['dora'],
-      tenants: { acme: HOSTILE, other: 'Other BV' },
+      tenants: { acme: HOSTILE, other: 'Other BV', later: 'Later BV' },
       prepare: async (t) => {
         // No authority and no Mail+ keys: the connection test explains what is missing, offline.
         await t.app.tenants.updateSettings('acme', {
@@ -194,6 +194,16 @@ describe('console: the tenant page', () => {
     const audit = (await s.t.app.audit.list()).map((e) => `${e.action} ${e.target} ${e.result}`);
     assert.ok(audit.includes('tenant.terminate other ok'), audit.join('\n'));
     assert.equal((await s.t.app.tenants.get('other')).status, 'terminated');
+
+    // Deletion later: the keys go now, the rows (and the certificate) within the days given.
+    await openPage(page, `${s.server.url}/tenants/later`);
+    await page.getByLabel('Type the tenant id (later) to confirm').fill('later');
+    await page.getByLabel('Delete the rows after (days)').fill('5');
+    await page.getByRole('button', { name: 'Terminate tenant later' }).click();
+    await page.getByText(/Tenant later is terminated; its rows are deleted by /).waitFor();
+    const later = await s.t.app.tenants.get('later');
+    assert.equal(later.deletionDueAt, Number(later.terminatedAt) + 5 * 86_400_000);
+    assert.equal((await page.request.get(`${s.server.url}/api/tenants/later/certificate`)).status(), 404);
     await cp.context.close();
     assert.deepEqual(dialogs, [], 'no hostile text opened a dialog');
   });
