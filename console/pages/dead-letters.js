@@ -12,6 +12,8 @@ export const strings = {
     'dlq.intro':
       'Messages that could not be delivered, even after retries. Each is kept {days} days after it failed, then deleted. This list shows ids and reasons only.',
     'dlq.none': 'No dead letters.',
+    'dlq.onlyTenant': 'Showing tenant {tenant} only.',
+    'dlq.showAll': 'Show every tenant’s',
     'dlq.caption': 'Dead letters, oldest first ({shown} of {total})',
     'dlq.select': 'Select',
     'dlq.selectOne': 'Select dead letter {seq}',
@@ -56,6 +58,8 @@ export const strings = {
     'dlq.intro':
       'Berichten die ook na herhaalde pogingen niet konden worden afgeleverd. Elk wordt {days} dagen na het mislukken bewaard en daarna verwijderd. Deze lijst toont alleen id’s en redenen.',
     'dlq.none': 'Geen dode berichten.',
+    'dlq.onlyTenant': 'Alleen klant {tenant}.',
+    'dlq.showAll': 'Die van alle klanten tonen',
     'dlq.caption': 'Dode berichten, oudste eerst ({shown} van {total})',
     'dlq.select': 'Kiezen',
     'dlq.selectOne': 'Dood bericht {seq} kiezen',
@@ -117,7 +121,13 @@ export async function render({ main, params }) {
       return replace(listSlot, notice('error', t('common.error', { error: answer.error })));
     }
     const { letters, total, retentionDays } = answer.data;
-    replace(intro, t('dlq.intro', { days: retentionDays }));
+    replace(
+      intro,
+      t('dlq.intro', { days: retentionDays }),
+      tenant
+        ? [' ', t('dlq.onlyTenant', { tenant }), ' ', h('a', { href: '/dead-letters' }, t('dlq.showAll'))]
+        : null,
+    );
     selected.clear();
     if (letters.length === 0) return replace(listSlot, h('p', { class: 'empty' }, t('dlq.none')));
     replace(listSlot, bulkBar(letters), lettersTable(letters, total));

@@ -70,6 +70,7 @@ export const strings = {
     'tenant.contactsJson': 'Contacts document',
     'tenant.saveContacts': 'Save contacts',
     'tenant.contactsSaved': 'Saved: {count} contact persons.',
+    'tenant.contactsRefused': 'The contacts were not saved. Each problem names the field:',
     'tenant.badJson': 'This is not valid JSON: {error}',
     'tenant.terminate': 'End the contract',
     'tenant.terminateIntro':
@@ -152,6 +153,7 @@ export const strings = {
     'tenant.contactsJson': 'Contactendocument',
     'tenant.saveContacts': 'Contacten opslaan',
     'tenant.contactsSaved': 'Opgeslagen: {count} contactpersonen.',
+    'tenant.contactsRefused': 'De contacten zijn niet opgeslagen. Elk probleem noemt het veld:',
     'tenant.badJson': 'Dit is geen geldige JSON: {error}',
     'tenant.terminate': 'Het contract beëindigen',
     'tenant.terminateIntro':
@@ -473,7 +475,16 @@ function contactsEditor(path, contacts) {
             return replace(status, notice('error', t('tenant.badJson', { error: String(error) })));
           }
           const answer = await put(`${path}/contacts`, document);
-          if (!answer.ok) return replace(status, notice('error', t('common.error', { error: answer.error })));
+          if (!answer.ok)
+            return replace(
+              status,
+              notice('error', t('tenant.contactsRefused')),
+              h(
+                'ul',
+                { class: 'error' },
+                (answer.issues.length ? answer.issues : [answer.error]).map((issue) => h('li', null, issue)),
+              ),
+            );
           replace(status, notice('ok', t('tenant.contactsSaved', { count: answer.data.contacts })));
         },
       },

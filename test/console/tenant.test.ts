@@ -106,6 +106,24 @@ describe('console: the tenant page', () => {
     assert.ok(audit.includes('tenant.set acme ok'), audit.join('\n'));
     assert.ok(audit.includes('tenant.test-connection acme failed'), audit.join('\n'));
 
+    await page.getByText('Edit the contacts').click();
+    const document = page.getByLabel('Contacts document');
+    const edited = { ...CONTACTS, controller: { ...CONTACTS.controller, kvk: '1234' } };
+    await document.fill(JSON.stringify(edited));
+    await page.getByRole('button', { name: 'Save contacts' }).click();
+    await page.getByText('controller.kvk: must be a KvK number of 8 digits').waitFor();
+    const refusal = cp.problems.indexOf(
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    );
+    assert.ok(refusal >= 0, 'refused by the server');
+    cp.problems.splice(refusal, 1);
+    await document.fill(
+      JSON.stringify({ ...edited, controller: CONTACTS.controller, notificationHours: 12 }),
+    );
+    await page.getByRole('button', { name: 'Save contacts' }).click();
+    await page.getByText('Saved: 1 contact persons.').waitFor();
+    assert.equal((await s.t.app.tenantContacts.get('acme'))?.notificationHours, 12);
+
     await page.getByRole('button', { name: 'Nederlands' }).click();
     await page.getByRole('heading', { level: 1, name: `Klant ${HOSTILE} (acme)` }).waitFor();
     assert.ok(await page.getByRole('heading', { name: 'Verbindingsinstellingen' }).isVisible());
