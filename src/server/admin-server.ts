@@ -27,11 +27,13 @@ import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { deadLetterOverviewRoutes } from './routes/dead-letter-overview-routes.js';
 import { enrolmentRoutes } from './routes/enrolment-routes.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
+import { mappingPreviewRoutes } from './routes/mapping-preview-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -41,6 +43,7 @@ import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
 import { tenantPauseRoutes } from './routes/tenant-pause-routes.js';
 import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
+import { tenantTerminateRoutes } from './routes/tenant-terminate-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
 export interface AdminServerOptions {
@@ -250,8 +253,11 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     sessionRoutes(routes, deps);
     enrolmentRoutes(routes, deps);
     queueRoutes(routes, deps);
+    deadLetterOverviewRoutes(routes, deps);
     tenantRoutes(routes, deps);
     tenantRemovalsRoutes(routes, deps);
+    tenantTerminateRoutes(routes, deps);
+    mappingPreviewRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);

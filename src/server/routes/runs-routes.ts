@@ -72,11 +72,9 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
     async (request, reply) => {
       const run = await app.runs.get(asRunId(request.params.id));
       if (!run)
-        return reply
-          .code(404)
-          .send({
-            error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
-          });
+        return reply.code(404).send({
+          error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
+        });
       return run;
     },
   );
@@ -95,11 +93,9 @@ export function runsRoutes(server: ZodServer, { app }: RouteDeps): void {
     async (request, reply) => {
       const run = await app.runs.get(asRunId(request.params.id));
       if (!run)
-        return reply
-          .code(404)
-          .send({
-            error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
-          });
+        return reply.code(404).send({
+          error: `no run ${request.params.id} (runs are kept ${app.config.runs.retentionDays} days)`,
+        });
       return { run, ...(await app.runs.rejects(run.id, request.query)) };
     },
   );
