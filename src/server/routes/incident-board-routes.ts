@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deadlineColour, worstColour } from '../../incidents/deadline-colour.js';
 import { incidentSummary } from '../../incidents/derive-incident.js';
 import { clocksJson } from '../../incidents/incident-clocks.js';
+import type { Incident } from '../../incidents/incident-model.js';
 import { IncidentNotFoundError } from '../../incidents/incident-register.js';
 import { tenantProgress } from '../../incidents/tenant-progress.js';
 import type { RouteDeps, ZodServer } from '../admin-server.js';
@@ -19,6 +20,11 @@ const deadline = z.object({
   colour: z.enum(COLOURS),
 });
 const problem = z.object({ error: z.string() });
+const clocksResponse = z.object({
+  sinceDetection: z.string(),
+  deadlines: z.array(deadline),
+  colour: z.enum(COLOURS).nullable(),
+});
 
 /**
  * What the console's incident pages need beside the register's own routes: every incident with its
@@ -27,6 +33,32 @@ const problem = z.object({ error: z.string() });
  */
 export function incidentBoardRoutes(server: ZodServer, { app }: RouteDeps): void {
   const fractions = app.config.incidents.reminderFractions;
+  const found = async (id: string): Promise<Incident | null> => {
+    try {
+      return await app.incidents.get(id);
+    } catch (error) {
+      if (error instanceof IncidentNotFoundError) return null;
+      throw error;
+    }
+  };
+  const colouredClocks = async (incident: Incident, lang: 'nl' | 'en') => {
+    const clocks = clocksJson(await app.incidents.clocks(incident), lang);
+    const deadlines = clocks.deadlines.map((d) => ({
+      name: d.name,
+      ...(d.tenantId === undefined ? {} : { tenantId: d.tenantId }),
+      state: d.state,
+      from: d.from,
+      due: d.due,
+      dueDisplay: d.dueDisplay,
+      leftMs: d.leftMs,
+      colour: deadlineColour(d, clocks.now, fractions),
+    }));
+    return {
+      sinceDetection: clocks.sinceDetection,
+      deadlines,
+      colour: worstColour(deadlines.map((d) => d.colour)),
+    };
+  };
 
   server.get(
     '/api/incidents/board',
@@ -42,48 +74,46 @@ export function incidentBoardRoutes(server: ZodServer, { app }: RouteDeps): void
           200: z.object({
             now: z.number(),
             incidents: z.array(
-              z.object({
-                id: z.string(),
-                title: z.string(),
-                state: z.string(),
-                tenants: z.array(z.string()),
-                reportedAt: z.number(),
-                awareAt: z.number().nullable(),
-                closedAt: z.number().nullable(),
-                sinceDetection: z.string(),
-                deadlines: z.array(deadline),
-                colour: z.enum(COLOURS).nullable(),
-              }),
+              z
+                .object({
+                  id: z.string(),
+                  title: z.string(),
+                  state: z.string(),
+                  tenants: z.array(z.string()),
+                  reportedAt: z.number(),
+                  awareAt: z.number().nullable(),
+                  closedAt: z.number().nullable(),
+                })
+                .extend(clocksResponse.shape),
             ),
           }),
         },
       },
     },
     async (request) => {
-      const now = app.clock.now();
       const incidents = await app.incidents.list({ open: request.query.open === 'true' });
       const rows = [];
-      for (const incident of incidents) {
-        const clocks = clocksJson(await app.incidents.clocks(incident), request.query.lang);
-        const deadlines = clocks.deadlines.map((d) => ({
-          name: d.name,
-          ...(d.tenantId === undefined ? {} : { tenantId: d.tenantId }),
-          state: d.state,
-          from: d.from,
-          due: d.due,
-          dueDisplay: d.dueDisplay,
-          leftMs: d.leftMs,
-          colour: deadlineColour(d, now, fractions),
-        }));
-        // A closed incident's clocks no longer run: its badge says only whether they were met.
-        rows.push({
-          ...incidentSummary(incident),
-          sinceDetection: clocks.sinceDetection,
-          deadlines,
-          colour: worstColour(deadlines.map((d) => d.colour)),
-        });
-      }
-      return { now, incidents: rows };
+      for (const incident of incidents)
+        rows.push({ ...incidentSummary(incident), ...(await colouredClocks(incident, request.query.lang)) });
+      return { now: app.clock.now(), incidents: rows };
+    },
+  );
+
+  server.get(
+    '/api/incidents/:id/clocks',
+    {
+      config: { access: ADMIN_AND_DPO },
+      schema: {
+        summary: "One incident's deadlines colour-coded (green, amber, red, overdue, met)",
+        params: z.object({ id: z.string().min(1).max(80) }),
+        querystring: z.object({ lang: z.enum(['nl', 'en']).default('nl') }),
+        response: { 200: clocksResponse, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const incident = await found(request.params.id);
+      if (!incident) return reply.code(404).send({ error: `no incident "${request.params.id}"` });
+      return colouredClocks(incident, request.query.lang);
     },
   );
 
@@ -118,13 +148,8 @@ export function incidentBoardRoutes(server: ZodServer, { app }: RouteDeps): void
       },
     },
     async (request, reply) => {
-      let incident: Awaited<ReturnType<typeof app.incidents.get>>;
-      try {
-        incident = await app.incidents.get(request.params.id);
-      } catch (error) {
-        if (error instanceof IncidentNotFoundError) return reply.code(404).send({ error: error.message });
-        throw error;
-      }
+      const incident = await found(request.params.id);
+      if (!incident) return reply.code(404).send({ error: `no incident "${request.params.id}"` });
       return {
         incidentId: incident.id,
         tenants: incident.tenants.map((tenantId) => {
