@@ -650,7 +650,7 @@ function outcomeForm(path, task, redraw) {
   const label = t('incident.outcomeFor', { n: task.contact, tenant: task.tenantId });
   const form = h(
     'form',
-    { class: 'call', novalidate: true, 'aria-label': label },
+    { class: 'call', novalidate: true },
     h(
       'div',
       { class: 'field' },
