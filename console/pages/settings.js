@@ -148,6 +148,7 @@ function retentionTable(classes) {
   return [
     table({
       caption: t('settings.retentionCaption'),
+      className: 'settings',
       columns: [
         t('settings.class'),
         t('settings.policy'),
@@ -196,6 +197,7 @@ function keyTables(status) {
     ),
     table({
       caption: t('settings.tenantKeys'),
+      className: 'settings',
       columns: [
         t('settings.keyTenant'),
         t('settings.keyVersion'),
@@ -235,6 +237,7 @@ function doctorTable(report) {
     ),
     table({
       caption: t('settings.doctor'),
+      className: 'settings',
       columns: [t('settings.check'), t('settings.status'), t('settings.found'), t('settings.fix')],
       rows: (report.findings ?? []).map((f) => [
         f.id,
