@@ -110,6 +110,16 @@ export const strings = {
     'incident.timelineCaption': 'Every change, oldest first',
     'incident.what': 'What',
     'incident.reportedNow': 'Incident registered.',
+    'incident.followUp': 'Send a follow-up notice',
+    'incident.followUpIntro': 'A numbered update to each customer’s contact who acknowledged.',
+    'incident.followUpText': 'What is new (facts, no personal data)',
+    'incident.followUpSubmit': 'Send the follow-up',
+    'incident.followUpSent': 'Follow-up sent to {sent} of {tenants} customer(s).',
+    'incident.evidence': 'Evidence',
+    'incident.evidenceCaption': 'Evidence files, stored encrypted: name, size and SHA-256',
+    'incident.noEvidence': 'No evidence files. Add one with: koppel incidents evidence <id> <file>',
+    'incident.file': 'File',
+    'incident.bytes': 'Bytes',
   },
   nl: {
     ...sharedStrings.nl,
@@ -218,6 +228,17 @@ export const strings = {
     'incident.timelineCaption': 'Elke wijziging, oudste eerst',
     'incident.what': 'Wat',
     'incident.reportedNow': 'Incident geregistreerd.',
+    'incident.followUp': 'Een vervolgbericht sturen',
+    'incident.followUpIntro': 'Een genummerde update aan de contactpersoon van elke klant die bevestigde.',
+    'incident.followUpText': 'Wat er nieuw is (feiten, geen persoonsgegevens)',
+    'incident.followUpSubmit': 'Vervolgbericht sturen',
+    'incident.followUpSent': 'Vervolgbericht gestuurd aan {sent} van {tenants} klant(en).',
+    'incident.evidence': 'Bewijsstukken',
+    'incident.evidenceCaption': 'Bewijsstukken, versleuteld opgeslagen: naam, grootte en SHA-256',
+    'incident.noEvidence':
+      'Geen bewijsstukken. Voeg er een toe met: koppel incidents evidence <id> <bestand>',
+    'incident.file': 'Bestand',
+    'incident.bytes': 'Bytes',
   },
 };
 
@@ -319,6 +340,7 @@ export async function render(ctx) {
     callsCard(act, calls),
     documentsCard(incident),
     additionCard(act),
+    evidenceCard(incident),
     timelineCard(incident),
   );
 }
@@ -587,6 +609,7 @@ function customersCard({ path, incident, redraw }, progress) {
       return redraw(notice('ok', t('incident.acked', { tenant })));
     });
   }
+  const acknowledged = tenants.some((p) => p.status === 'acknowledged');
   return card(
     'customers',
     table({
@@ -602,6 +625,53 @@ function customersCard({ path, incident, redraw }, progress) {
       rows,
     }),
     form,
+    acknowledged && incident.state !== 'closed' ? followUpForm(path, redraw) : null,
+  );
+}
+
+function followUpForm(path, redraw) {
+  const form = h(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'h-follow-up' },
+    h('h3', { id: 'h-follow-up' }, t('incident.followUp')),
+    h('p', { class: 'hint' }, t('incident.followUpIntro')),
+    textArea('followUp', t('incident.followUpText')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('incident.followUpSubmit'))),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const answer = await post(`${path}/updates`, {
+      message: String(new FormData(form).get('followUp') ?? ''),
+    });
+    if (!answer.ok) return redraw(problem(answer));
+    const results = answer.data.tenants;
+    const sent = results.filter((r) => r.status === 'sent').length;
+    return redraw(
+      notice(
+        sent === results.length ? 'ok' : 'warn',
+        t('incident.followUpSent', { sent, tenants: results.length }),
+      ),
+    );
+  });
+  return form;
+}
+
+function evidenceCard(incident) {
+  return card(
+    'evidence',
+    table({
+      caption: t('incident.evidenceCaption'),
+      className: 'evidence',
+      columns: [t('incident.file'), t('incident.bytes'), 'SHA-256', t('incident.by'), t('incident.at')],
+      empty: t('incident.noEvidence'),
+      rows: incident.evidence.map((e) => [
+        e.name,
+        String(e.bytes),
+        h('code', null, e.sha256),
+        e.addedBy,
+        dateTime(e.addedAt),
+      ]),
+    }),
   );
 }
 

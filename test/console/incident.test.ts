@@ -138,6 +138,17 @@ describe('console: an incident from report to customers informed, and the regist
     assert.match(String(await page.locator('#h-timeline + *').textContent()), /customers-informed/);
     await checkPage(admin, 'incident-customers-informed');
 
+    // Kept informed: a numbered follow-up to the contact who acknowledged.
+    await page
+      .getByLabel('What is new (facts, no personal data)')
+      .fill('The other customer confirmed deleting the export.');
+    await page.getByRole('button', { name: 'Send the follow-up' }).click();
+    await expectNotice(page, /Follow-up sent to 1 of 1 customer/);
+    await notifications?.runDue();
+    const toContact = smtp.received.filter((m) => m.to.includes('persona.zeventien@example.invalid'));
+    assert.equal(toContact.length, 2, 'the notice and the follow-up');
+    assert.match(toContact[1]?.raw ?? '', /confirmed deleting the export/);
+
     // Every document link downloads with the session cookie.
     const pdf = page.getByRole('link', { name: 'Customer notice: PDF (en)' });
     const response = await admin.context.request.get(

@@ -108,6 +108,10 @@ describe('admin API for the console: register PDF, incident board and progress, 
     s.t.clock.advance(3 * HOUR);
     incident = (await board('')).incidents.find((i: { id: string }) => i.id === id);
     assert.equal(incident.colour, 'overdue');
+    const one = await admin.send('GET', `/api/incidents/${id}/clocks?lang=nl`);
+    assert.equal(one.json().colour, 'overdue');
+    assert.match(one.json().deadlines[0].dueDisplay, /^vr 2 jan 2026/);
+    assert.equal((await admin.send('GET', '/api/incidents/nope/clocks')).status, 404);
   });
 
   it('shows per customer where informing stands, and phone tasks without name or number to the DPO', async () => {
