@@ -117,7 +117,7 @@ export const strings = {
     'incident.followUpSent': 'Follow-up sent to {sent} of {tenants} customer(s).',
     'incident.evidence': 'Evidence',
     'incident.evidenceCaption': 'Evidence files, stored encrypted: name, size and SHA-256',
-    'incident.noEvidence': 'No evidence files. Add one with: koppel incidents evidence <id> <file>',
+    'incident.noEvidence': 'No evidence files. Add one with: koppel incidents evidence add <id> <file>',
     'incident.file': 'File',
     'incident.bytes': 'Bytes',
   },
@@ -236,7 +236,7 @@ export const strings = {
     'incident.evidence': 'Bewijsstukken',
     'incident.evidenceCaption': 'Bewijsstukken, versleuteld opgeslagen: naam, grootte en SHA-256',
     'incident.noEvidence':
-      'Geen bewijsstukken. Voeg er een toe met: koppel incidents evidence <id> <bestand>',
+      'Geen bewijsstukken. Voeg er een toe met: koppel incidents evidence add <id> <bestand>',
     'incident.file': 'Bestand',
     'incident.bytes': 'Bytes',
   },

@@ -22,7 +22,8 @@ export const strings = {
     'register.pdf': 'PDF',
     'register.downloadAs': 'Download as {format}',
     'register.rendered': 'The document',
-    'register.cli': 'The same from the shell: koppel register export --format md|html|pdf --lang nl|en',
+    'register.cli':
+      'The same from the shell: koppel register export --format md|html|pdf --lang nl|en --out <file>',
   },
   nl: {
     'register.title': 'Register en Data Pro Statement',
@@ -43,7 +44,8 @@ export const strings = {
     'register.pdf': 'PDF',
     'register.downloadAs': 'Downloaden als {format}',
     'register.rendered': 'Het document',
-    'register.cli': 'Hetzelfde vanaf de shell: koppel register export --format md|html|pdf --lang nl|en',
+    'register.cli':
+      'Hetzelfde vanaf de shell: koppel register export --format md|html|pdf --lang nl|en --out <bestand>',
   },
 };
 
