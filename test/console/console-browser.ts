@@ -48,7 +48,14 @@ export async function newConsolePage(browser: Browser, locale = 'en-GB'): Promis
 /** Opens a console path and waits until its module has drawn it (the shell sets data-ready). */
 export async function openPage(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  await pageReady(page);
+}
+
+/** Waits until the page's module has drawn it; a page that failed to draw fails with its message. */
+export async function pageReady(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-ready]', { timeout: 15_000 });
+  if ((await page.getAttribute('body', 'data-ready')) === 'error')
+    assert.fail(`${page.url()} failed to draw: ${await page.locator('main').textContent()}`);
 }
 
 export async function signIn(page: Page, base: string, username: string, password: string, code: string) {

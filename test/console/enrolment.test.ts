@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
-import { checkPage, launchBrowser, newConsolePage, openPage, signIn } from './console-browser.js';
+import { checkPage, launchBrowser, newConsolePage, openPage, pageReady, signIn } from './console-browser.js';
 
 const codeFor = (secret: string, at: number) =>
   new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
@@ -31,7 +31,7 @@ describe('console: a new account enrols its authenticator at the first sign-in',
     // Any code: the account has no authenticator yet, so the right password leads to the enrolment.
     await signIn(cp.page, s.server.url, 'erik', ADMIN_PASSWORD, '000000');
     await cp.page.waitForURL(/\/enrol$/);
-    await cp.page.waitForSelector('body[data-ready="true"]');
+    await pageReady(cp.page);
     await cp.page.getByLabel('Username').fill('erik');
     await cp.page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await cp.page.getByRole('button', { name: 'Show my authenticator secret' }).click();

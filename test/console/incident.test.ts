@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ackCodeIn, type SmtpTestServer, startSmtpTestServer } from '../notifications/smtp-test-server.js';
 import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
-import { checkPage, launchBrowser, newConsolePage, openPage, signIn } from './console-browser.js';
+import { checkPage, launchBrowser, newConsolePage, openPage, pageReady, signIn } from './console-browser.js';
 import { ACME_CONTACTS, confirmedIncident, expectNotice, HOSTILE } from './incident-fixtures.js';
 
 const FACTS = join(import.meta.dirname, '../../docs/examples/incident-facts');
@@ -57,7 +57,7 @@ describe('console: an incident from report to customers informed, and the regist
     await page.getByLabel(/^Affected customers/).fill('acme');
     await page.getByRole('button', { name: 'Register the incident' }).click();
     await page.waitForURL(/\/incidents\/[^/?]+$/);
-    await page.waitForSelector('body[data-ready="true"]');
+    await pageReady(page);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
     await expectNotice(page, /Incident registered/);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), HOSTILE, 'literal text');

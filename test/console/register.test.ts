@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
-import { checkPage, launchBrowser, newConsolePage, openPage, signIn } from './console-browser.js';
+import { checkPage, launchBrowser, newConsolePage, openPage, pageReady, signIn } from './console-browser.js';
 import { HOSTILE } from './incident-fixtures.js';
 
 describe('console: the register and the Data Pro Statement', () => {
@@ -66,7 +66,7 @@ describe('console: the register and the Data Pro Statement', () => {
     await page.getByLabel('Language of the document').selectOption('nl');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/document=statement/);
-    await page.waitForSelector('body[data-ready="true"]');
+    await pageReady(page);
     await page.locator('.doc-view h2').first().waitFor();
     assert.deepEqual(await page.locator('.doc-view h2').allTextContents(), ['Data Pro Statement']);
     assert.match(

@@ -9,6 +9,7 @@ import {
   launchBrowser,
   newConsolePage,
   openPage,
+  pageReady,
   signIn,
 } from './console-browser.js';
 import { ACME_CONTACTS, CONTACT_VALUES, HOSTILE, OPERATOR } from './incident-fixtures.js';
@@ -80,7 +81,7 @@ describe('console: audit log, settings, and what the DPO may see', () => {
     const { password, code } = s.credentials(username);
     await signIn(cp.page, s.server.url, username, password, code);
     await cp.page.waitForURL(`${s.server.url}/`);
-    await cp.page.waitForSelector('body[data-ready="true"]');
+    await pageReady(cp.page);
     return cp;
   };
 
@@ -106,7 +107,7 @@ describe('console: audit log, settings, and what the DPO may see', () => {
 
     await page.getByRole('link', { name: 'Older entries' }).click();
     await page.waitForURL(/\/audit\?before=\d+$/);
-    await page.waitForSelector('body[data-ready="true"]');
+    await pageReady(page);
     assert.equal(Number(await page.locator('table.audit tbody tr td').first().textContent()), total - 50);
     assert.equal(await page.locator('table.audit tbody tr').count(), total - 50);
     assert.equal(await page.getByRole('link', { name: 'Older entries' }).count(), 0, 'the last page');
