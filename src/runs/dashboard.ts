@@ -3,7 +3,7 @@ import type { Queue } from '../queue/queue.js';
 import type { Database } from '../store/schema.js';
 import type { Tenant } from '../tenants/tenant-store.js';
 import { toRun } from './run-history.js';
-import type { Dashboard, DashboardTenant, SeriesPoint, SyncRun } from './run-schemas.js';
+import type { Dashboard, DashboardTenant, Series, SyncRun } from './run-schemas.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -212,23 +212,29 @@ function series(
   count: number,
   now: number,
   okBefore: number | null,
-): SeriesPoint[] {
-  const points: SeriesPoint[] = [];
+): Series {
+  const out: Series = {
+    start,
+    stepSeconds: size / 1000,
+    rounds: [],
+    failed: [],
+    dataverseWritten: [],
+    mailplusWritten: [],
+    rejected: [],
+    lagSeconds: [],
+  };
   let lastOk = okBefore;
   for (let i = 0; i < count; i++) {
     const at = start + i * size;
     const row = rows?.get(at);
     if (row?.last_ok_at != null) lastOk = Math.max(lastOk ?? 0, Number(row.last_ok_at));
     const end = Math.min(at + size, now);
-    points.push({
-      at,
-      rounds: Number(row?.rounds ?? 0),
-      failed: Number(row?.failed ?? 0),
-      dataverseWritten: Number(row?.dataverse_written ?? 0),
-      mailplusWritten: Number(row?.mailplus_written ?? 0),
-      rejected: Number(row?.rejected ?? 0),
-      lagSeconds: lastOk === null ? null : Math.max(0, (end - lastOk) / 1000),
-    });
+    out.rounds.push(Number(row?.rounds ?? 0));
+    out.failed.push(Number(row?.failed ?? 0));
+    out.dataverseWritten.push(Number(row?.dataverse_written ?? 0));
+    out.mailplusWritten.push(Number(row?.mailplus_written ?? 0));
+    out.rejected.push(Number(row?.rejected ?? 0));
+    out.lagSeconds.push(lastOk === null ? null : Math.max(0, Math.round((end - lastOk) / 1000)));
   }
-  return points;
+  return out;
 }

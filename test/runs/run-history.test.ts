@@ -221,22 +221,29 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.equal(acme.lastRound?.startedAt, start - 15 * 60_000);
         assert.equal(acme.lastSuccessAt, start - 15 * 60_000 + 2_000);
         assert.equal(acme.lagSeconds, (15 * 60_000 - 2_000) / 1000);
-        assert.equal(acme.hourly.length, 24);
-        assert.equal(acme.daily.length, 30);
-        // Every full hour of the last 24 had 4 rounds of 3 written.
-        assert.ok(acme.hourly.slice(0, 23).every((p) => p.rounds === 4 && p.mailplusWritten === 12));
-        assert.equal(
-          acme.daily.reduce((n, p) => n + p.mailplusWritten, 0),
-          3 * 96 * 3,
-          'all of it, per day',
-        );
-        assert.equal(
-          acme.daily.slice(0, 26).reduce((n, p) => n + p.rounds, 0),
-          0,
-          'nothing before',
-        );
+        const sum = (values: number[]) => values.reduce((n, v) => n + v, 0);
+        assert.equal(acme.hourly.start, start - 23 * HOUR);
+        assert.equal(acme.hourly.stepSeconds, 3600);
+        assert.equal(acme.daily.start, start - 29 * DAY);
+        assert.equal(acme.daily.stepSeconds, 86_400);
+        for (const column of [
+          'rounds',
+          'failed',
+          'dataverseWritten',
+          'mailplusWritten',
+          'rejected',
+          'lagSeconds',
+        ] as const) {
+          assert.equal(acme.hourly[column].length, 24, column);
+          assert.equal(acme.daily[column].length, 30, column);
+        }
+        // Every full hour of the last 24 had 4 rounds of 3 written; the current hour none yet.
+        assert.deepEqual(acme.hourly.rounds, [...Array(23).fill(4), 0]);
+        assert.deepEqual(acme.hourly.mailplusWritten, [...Array(23).fill(12), 0]);
+        assert.equal(sum(acme.daily.mailplusWritten), 3 * 96 * 3, 'all of it, per day');
+        assert.deepEqual(acme.daily.rounds, [...Array(26).fill(0), 96, 96, 96, 0]);
         assert.ok(
-          acme.hourly.every((p) => p.lagSeconds !== null && p.lagSeconds <= 15 * 60),
+          acme.hourly.lagSeconds.every((lag) => lag !== null && lag <= 15 * 60),
           'lag per hour',
         );
 
@@ -244,11 +251,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.equal(beta.deadLetters, 1);
         assert.equal(beta.lastRound?.outcome, 'failed');
         assert.equal(beta.lastSuccessAt, start - HOUR + 2_000);
-        assert.equal(beta.hourly.at(-2)!.failed, 1);
-        assert.equal(beta.hourly.at(-2)!.rejected, 1);
+        assert.equal(beta.hourly.failed.at(-2), 1);
+        assert.equal(beta.hourly.rejected.at(-2), 1);
         // From the hour of its last success on, the lag grows: one hour and a bit at the end.
-        assert.equal(beta.hourly.at(-1)!.lagSeconds, (HOUR - 2_000) / 1000);
-        assert.equal(beta.hourly[0]!.lagSeconds, null, 'no success known before');
+        assert.equal(beta.hourly.lagSeconds.at(-1), (HOUR - 2_000) / 1000);
+        assert.equal(beta.hourly.lagSeconds[0], null, 'no success known before');
       }));
   });
 }

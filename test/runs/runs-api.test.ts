@@ -130,9 +130,9 @@ describe('the dashboard and runs API', () => {
           ['beta', 'failing'],
         ],
       );
-      assert.equal(body.tenants[0]!.hourly.length, 24);
-      assert.equal(body.tenants[0]!.daily.length, 30);
-      assert.equal(body.tenants[0]!.hourly.at(-1)!.rounds, 2);
+      assert.equal(body.tenants[0]!.hourly.rounds.length, 24);
+      assert.equal(body.tenants[0]!.daily.rounds.length, 30);
+      assert.equal(body.tenants[0]!.hourly.rounds.at(-1), 2);
       assert.equal(body.totals.deadLetters, 2);
     }
   });
