@@ -15,6 +15,7 @@ import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
 import { tenantCommand } from './commands/tenant.js';
 import { workerCommand } from './commands/worker.js';
 import { type CliIo, processIo, readAll } from './context.js';
@@ -56,6 +57,7 @@ export function buildProgram(
   demoCommand(program, io);
   startCommand(program, io);
   workerCommand(program, io);
+  statusCommand(program, io);
   serverCommand(program, io);
   migrateCommand(program, io);
   queueCommand(program, io);

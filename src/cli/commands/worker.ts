@@ -97,6 +97,8 @@ export async function runWorker(app: App, io: CliIo, options: WorkerRunOptions):
         if (!coordinator.holds(tenant)) continue;
         busy.add(tenant);
         worked.add(tenant);
+        // With sync.round at its end: when this worker worked for which tenant (the cluster test reads it).
+        log.debug({ event: 'sync.round-start', tenant, worker: coordinator.workerId }, 'sync round starts');
         try {
           failed += (await syncAllOnce(engine, [tenant], log)).failed;
         } finally {
