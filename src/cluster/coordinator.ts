@@ -34,7 +34,10 @@ export interface TickResult {
  * tokens), spreading (ceil(tenants / live workers) each) and the fence the sync's stores call.
  */
 export class Coordinator {
+  /** tenant -> fencing token held. */
   readonly #held = new Map<string, number>();
+  /** tenant -> until when this worker's last renewal holds it (its own clock). */
+  readonly #until = new Map<string, number>();
   readonly #startedAt: number;
   /** Set on join: from then on the fence refuses writes for tenants this worker does not hold. */
   #armed = false;
@@ -63,11 +66,16 @@ export class Coordinator {
 
   /** The tenants this worker holds now, sorted. */
   held(): string[] {
-    return [...this.#held.keys()].sort();
+    return [...this.#held.keys()].filter((tenant) => this.holds(tenant)).sort();
   }
 
+  /**
+   * Whether this worker may start work for the tenant: held, and its last renewal not run out. A
+   * worker resumed after a pause (SIGSTOP, a long GC, a VM migration) starts no round until its next
+   * heartbeat has renewed the lease or found it taken.
+   */
   holds(tenantId: string): boolean {
-    return this.#held.has(tenantId);
+    return this.#held.has(tenantId) && this.o.clock.now() < (this.#until.get(tenantId) ?? 0);
   }
 
   async join(): Promise<void> {
@@ -90,7 +98,9 @@ export class Coordinator {
       if (!wanted.has(tenant) && !busy.has(tenant)) {
         await this.#release(tenant, token);
         result.released.push(tenant);
-      } else if (!(await leases.renew(tenant, workerId, token, now, leaseMs))) {
+      } else if (await leases.renew(tenant, workerId, token, now, leaseMs)) {
+        this.#until.set(tenant, now + leaseMs);
+      } else {
         this.#lose(tenant);
         result.lost.push(tenant);
       }
@@ -98,7 +108,7 @@ export class Coordinator {
     const live = (await leases.workers()).filter((w) => w.heartbeatAt > now - leaseMs);
     result.workers = Math.max(1, live.length);
     result.target = Math.ceil(wanted.size / result.workers);
-    for (const tenant of this.held().reverse()) {
+    for (const tenant of [...this.#held.keys()].sort().reverse()) {
       if (this.#held.size <= result.target) break;
       if (busy.has(tenant)) continue;
       await this.#release(tenant, this.#held.get(tenant)!);
@@ -114,6 +124,7 @@ export class Coordinator {
         const token = await leases.acquire(tenant, workerId, now, leaseMs);
         if (token === undefined) continue;
         this.#held.set(tenant, token);
+        this.#until.set(tenant, now + leaseMs);
         result.acquired.push(tenant);
       }
     }
@@ -125,7 +136,7 @@ export class Coordinator {
 
   /** Gives every lease up and leaves the registry: the others take the tenants at their next tick. */
   async leave(): Promise<string[]> {
-    const released = this.held();
+    const released = [...this.#held.keys()].sort();
     for (const tenant of released) await this.#release(tenant, this.#held.get(tenant)!);
     await this.o.leases.leaveWorker(this.o.workerId);
     return released;
@@ -155,10 +166,12 @@ export class Coordinator {
 
   async #release(tenant: string, token: number): Promise<void> {
     this.#held.delete(tenant);
+    this.#until.delete(tenant);
     await this.o.leases.release(tenant, this.o.workerId, token);
   }
 
   #lose(tenant: string): void {
+    this.#until.delete(tenant);
     if (!this.#held.delete(tenant)) return;
     this.o
       .log()

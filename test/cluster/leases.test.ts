@@ -85,6 +85,7 @@ for (const { backend, skip } of BACKENDS) {
         await ctxA.checkpoints.set('t1', 'dataverse', 'position-a1');
         // A is paused (SIGSTOP) past its lease; B joins and takes t1 over.
         c.t.clock.advance(LEASE_MS + 1);
+        assert.deepEqual([a.holds('t1'), a.held()], [false, []], 'past its lease A starts no new round');
         await b.join();
         assert.deepEqual((await b.tick(['t1'])).acquired, ['t1']);
         await assert.rejects(ctxA.checkpoints.set('t1', 'dataverse', 'stale'), FencedError);
