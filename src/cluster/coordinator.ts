@@ -84,6 +84,25 @@ export class Coordinator {
   }
 
   /**
+   * Releases at once the leases of workers known to be gone, instead of waiting out their lease: on
+   * SQLite (`exclusive`: the worker lock proves no other worker runs) every other owner's; on
+   * PostgreSQL those of earlier processes on this machine whose pid no longer runs (a koppel
+   * restarted after SIGKILL or a crash resumes its tenants at once). Returns how many were released.
+   */
+  async releaseOrphaned(exclusive: boolean, alive: (pid: number) => boolean): Promise<number> {
+    const owners = new Set((await this.o.leases.leases()).map((l) => l.owner));
+    for (const w of await this.o.leases.workers()) owners.add(w.workerId);
+    let released = 0;
+    for (const owner of owners) {
+      if (owner === null || owner === this.o.workerId) continue;
+      const [pid, host] = [Number(owner.split('/').at(-2)), owner.split('/').slice(0, -2).join('/')];
+      const gone = exclusive || (host === this.o.host && (pid === this.o.pid || !alive(pid)));
+      if (gone) released += await this.o.leases.releaseAllOf(owner);
+    }
+    return released;
+  }
+
+  /**
    * Renews what this worker holds, gives up what is above its share (never a tenant in `busy`, which
    * is mid-round) and takes free or expired tenants up to its share. `tenants` is every tenant that
    * should sync now.

@@ -117,6 +117,17 @@ export class LeaseStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Releases every lease of `owner` (a worker known to be gone) and forgets its registry row. */
+  async releaseAllOf(owner: string): Promise<number> {
+    const result = await this.db
+      .updateTable('tenant_leases')
+      .set({ owner: null, expires_at: 0 })
+      .where('owner', '=', owner)
+      .executeTakeFirst();
+    await this.leaveWorker(owner);
+    return Number(result.numUpdatedRows);
+  }
+
   /** Gives the tenant up at once (the token stays: the next owner's is higher). */
   async release(tenant: string, owner: string, token: number): Promise<void> {
     await this.db

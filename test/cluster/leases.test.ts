@@ -130,6 +130,28 @@ for (const { backend, skip } of BACKENDS) {
       }
     });
 
+    it('takes the leases of a dead process on this machine back at once (a restart after SIGKILL)', async () => {
+      const c = await startCluster(backend, 3);
+      try {
+        const [a, dead, other] = c.apps.map((app) => app.cluster.coordinator);
+        await dead!.join();
+        await dead!.tick(['t1', 't2']);
+        await other!.join();
+        const elsewhere = await other!.tick(['t3']);
+        assert.deepEqual(elsewhere.acquired, ['t3']);
+        // `dead` (pid 1001) was SIGKILLed; `other` (pid 1002) runs. A new worker starts on the machine.
+        await a!.join();
+        assert.equal(await a!.releaseOrphaned(false, (pid) => pid !== 1001), 2, "only the dead pid's leases");
+        const next = await a!.tick(['t1', 't2', 't3']);
+        assert.deepEqual(next.acquired.sort(), ['t1', 't2'], 'taken without waiting for the lease');
+        assert.equal(other!.holds('t3'), true);
+        const workers = (await c.t.app.cluster.leases.workers()).map((w) => w.pid);
+        assert.equal(workers.includes(1001), false, 'the dead worker left the registry');
+      } finally {
+        await c.close();
+      }
+    });
+
     it('runs a job once per interval across the cluster', async () => {
       const c = await startCluster(backend, 2);
       try {

@@ -4,6 +4,7 @@ import { every } from '../../clock.js';
 import { HEARTBEATS_PER_LEASE } from '../../cluster/coordinator.js';
 import { lockSqliteWorker, type WorkerLock } from '../../cluster/sqlite-worker-lock.js';
 import { DUE_JOBS_INTERVAL_MS, runDueJobs } from '../../incidents/due-jobs.js';
+import { processAlive } from '../../queue/lease-owner.js';
 import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
 import { syncAllOnce, syncableTenants } from '../../sync/sync-loop.js';
@@ -75,6 +76,13 @@ export async function runWorker(app: App, io: CliIo, options: WorkerRunOptions):
     // Later looks only name what changed in the log: an incomplete tenant is not warned about every tick.
     const quiet = log.child({}, { level: 'silent' });
     await coordinator.join();
+    // A killed predecessor's tenants (SQLite: any; PostgreSQL: of dead pids on this machine) at once.
+    const orphaned = await coordinator.releaseOrphaned(app.store.dialect === 'sqlite', processAlive);
+    if (orphaned > 0)
+      log.info(
+        { event: 'cluster.leases-released', leases: orphaned },
+        'took back the leases of a stopped worker',
+      );
     const busy = new Set<string>();
     const tick = async () => coordinator.tick(await syncableTenants(app.tenants, quiet), busy);
     const first = await tick();
