@@ -128,7 +128,7 @@ export class SyncEngine {
         deps.fence,
       ),
       identities: new IdentityMap(deps.store, deps.clock, deps.fence),
-      mailplusIndex: new MailplusIndex(deps.store),
+      mailplusIndex: new MailplusIndex(deps.store, deps.fence),
       checkpoints,
       dataverse: crm,
       mailplus: marketing,

@@ -5,6 +5,7 @@ import { CheckpointStore } from '../../src/sync/checkpoint-store.js';
 import { ContactStateStore } from '../../src/sync/contact-state.js';
 import { FencedError } from '../../src/sync/fence.js';
 import { IdentityMap } from '../../src/sync/identity-map.js';
+import { MailplusIndex } from '../../src/sync/mailplus-index.js';
 import { type Backend, PG_SKIP_REASON } from '../helpers/stores.js';
 import { LEASE_MS, owners, startCluster, TENANTS } from './cluster-helpers.js';
 
@@ -96,12 +97,15 @@ for (const { backend, skip } of BACKENDS) {
           FencedError,
         );
         await assert.rejects(ctxA.identities.link('t1', new Map([['contact-1', 'mp-1']])), FencedError);
+        await assert.rejects(ctxA.index.clear('t1'), FencedError);
         assert.equal(a.holds('t1'), false, 'a refused write tells A it lost the tenant');
         const ctxB = storesOf(appB!);
         await ctxB.checkpoints.set('t1', 'dataverse', 'position-b1');
         assert.equal(await ctxB.checkpoints.get('t1', 'dataverse'), 'position-b1');
         const state = (await ctxB.states.getMany('t1', ['contact-1'])).get('contact-1')!;
         assert.equal(state.inMailplus, false, "A's refused state write left nothing behind");
+        await ctxB.index.add('t1', [{ mailplusId: 'mp-2', emailHash: null, optedOut: false, offBits: [] }]);
+        assert.equal((await ctxB.index.find('t1', 'mailplusId', ['mp-2'])).length, 1);
         // A resumes and ticks: its renewal fails, it holds nothing and does not take t1 back.
         const resumed = await a.tick(['t1']);
         assert.deepEqual([resumed.acquired, a.held()], [[], []]);
@@ -188,5 +192,6 @@ function storesOf(app: App) {
     checkpoints: new CheckpointStore(app.store, app.clock, fence),
     states: new ContactStateStore(app.store, app.clock, () => {}, fence),
     identities: new IdentityMap(app.store, app.clock, fence),
+    index: new MailplusIndex(app.store, fence),
   };
 }
