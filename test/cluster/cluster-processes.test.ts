@@ -108,6 +108,8 @@ describe('three koppel worker processes on one PostgreSQL', { skip: PG_SKIP_REAS
           latencyMs: 5,
         });
         const mailplus = await startMailplusEmulator({ randomSeed: 20 + i, updatesLagMs: 200 });
+        // Slow Mail+ answers during the first load, so the SIGKILL lands in it whatever the machine's speed.
+        mailplus.admin.setFaults({ slow: 1, slowMs: 700 });
         sides.set(tenant, { dataverse, mailplus });
         writeFileSync(join(t.dataDir, `${tenant}-dv.pem`), dataverse.caCertificate);
         writeFileSync(join(t.dataDir, `${tenant}-mp.pem`), mailplus.caCertificate!);
@@ -163,6 +165,7 @@ describe('three koppel worker processes on one PostgreSQL', { skip: PG_SKIP_REAS
       await w0!.exited;
       w0!.killedAt = Date.now();
       assert.ok(midLoad, "the kill landed while one of w0's tenants was still loading");
+      for (const side of sides.values()) side.mailplus.admin.setFaults({});
       await until(
         "w0's tenants are taken over",
         async () => {
