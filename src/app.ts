@@ -3,6 +3,7 @@ import { LoginThrottle } from './admin/login-throttle.js';
 import { SessionStore } from './admin/session-store.js';
 import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
+import { Cluster } from './cluster/cluster.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
@@ -102,6 +103,8 @@ export interface App {
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** The workers around this store, their tenant leases and once-per-interval jobs (docs/cluster.md). */
+  cluster: Cluster;
   /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
   dueJobs: DueJob[];
   close(): Promise<void>;
@@ -126,6 +129,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     if (migration.error) throw migration.error;
     const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
     const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
+    const leaseOwner = options.leaseOwner ?? currentLeaseOwner(random.uuid());
     const queueDeps = {
       store,
       keys,
@@ -133,7 +137,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
-      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      owner: leaseOwner,
       processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
@@ -183,6 +187,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       config: config.incidents.signals,
     });
     const runs = new RunHistory(store, clock, config.runs.retentionDays);
+    const cluster = new Cluster({
+      store,
+      clock,
+      leaseMs: config.cluster.leaseSeconds * 1000,
+      owner: leaseOwner,
+      log: () => logger.get(),
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -199,6 +210,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       onRound: async (report) => {
         await runs.record(report);
       },
+      fence: cluster.coordinator.fence,
       massRemoval: {
         minimum: config.incidents.signals.massRemovalMinimum,
         factor: config.incidents.signals.massRemovalFactor,
@@ -251,6 +263,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      cluster,
       dueJobs: [
         signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },

@@ -161,6 +161,15 @@ const sync = z.strictObject({
   mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
+/** Several workers around one PostgreSQL (docs/cluster.md). */
+const cluster = z.strictObject({
+  /**
+   * How long a tenant lease holds without renewal: a dead worker's tenants move within about this
+   * (plus one heartbeat, a fifth of it). Renewed while working.
+   */
+  leaseSeconds: z.number().min(1).max(600).default(30),
+});
+
 /** A certificate and its key are given together or not at all. */
 function checkTlsPair(
   section: string,
@@ -456,6 +465,7 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  cluster: cluster.default(cluster.parse({})),
   backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
   server: server.default(server.parse({})),
@@ -468,6 +478,7 @@ export const configSchema = z.strictObject({
 export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
+export type ClusterConfig = KoppelConfig['cluster'];
 export type StatusConfig = KoppelConfig['status'];
 export type ServerConfig = KoppelConfig['server'];
 export type BackupsConfig = KoppelConfig['backups'];

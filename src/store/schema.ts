@@ -29,6 +29,9 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_run_rejects: SyncRunRejectsTable;
   sync_run_hours: SyncRunHoursTable;
+  cluster_workers: ClusterWorkersTable;
+  tenant_leases: TenantLeasesTable;
+  cluster_jobs: ClusterJobsTable;
 }
 
 export interface TenantsTable {
@@ -342,4 +345,29 @@ export interface SyncRunHoursTable {
   retries: number;
   rate_limited: number;
   last_ok_at: number | null;
+}
+
+/** A worker process of the cluster (migration 0016, docs/cluster.md); live while its heartbeat is fresh. */
+export interface ClusterWorkersTable {
+  worker_id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** Who syncs a tenant; `token` (the fence) counts up on every acquisition. */
+export interface TenantLeasesTable {
+  tenant: string;
+  owner: string | null;
+  token: number;
+  expires_at: number;
+  acquired_at: number;
+}
+
+/** A job that runs once per interval across the cluster. */
+export interface ClusterJobsTable {
+  job: string;
+  owner: string | null;
+  last_run_at: number;
 }

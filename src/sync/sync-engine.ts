@@ -7,6 +7,7 @@ import type { Store } from '../store/open-store.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ContactStateStore } from './contact-state.js';
+import type { Fence } from './fence.js';
 import { fieldHasherFor } from './field-hash-key.js';
 import { upgradeState } from './hash-upgrade.js';
 import { IdentityMap } from './identity-map.js';
@@ -40,6 +41,8 @@ export interface SyncEngineDeps {
   massRemoval?: MassRemovalThresholds;
   /** Told about every round, ok or failed (the run history); a failure to record only logs. */
   onRound?: RoundReporter;
+  /** Checked by every sync-state write: the cluster's tenant leases (docs/cluster.md); default none. */
+  fence?: Fence;
 }
 
 interface TenantHandle {
@@ -111,6 +114,11 @@ export class SyncEngine {
     return handle && { stats: handle.ctx.stats, lastRoundAt: handle.lastRoundAt };
   }
 
+  /** Forgets a tenant this process no longer owns (its lease moved): a new owner starts afresh. */
+  async forget(tenantId: string): Promise<void> {
+    await this.#drop(tenantId);
+  }
+
   async #drop(tenantId: string): Promise<void> {
     const handle = this.#tenants.get(tenantId);
     this.#tenants.delete(tenantId);
@@ -131,7 +139,7 @@ export class SyncEngine {
     if (tenant.status !== 'active')
       throw new Error(`tenant ${tenantId} is ${tenant.status}; only active tenants sync`);
     const mapper = await deps.mapperFor(tenantId);
-    const checkpoints = new CheckpointStore(deps.store, deps.clock);
+    const checkpoints = new CheckpointStore(deps.store, deps.clock, deps.fence);
     const hasher = await fieldHasherFor(deps.keys, checkpoints, tenantId);
     const stats = new SyncStats();
     const { crm, marketing } = await deps.connectors(tenantId, {
@@ -149,9 +157,14 @@ export class SyncEngine {
       mapper,
       hasher,
       queue: deps.queue,
-      states: new ContactStateStore(deps.store, deps.clock, (state) => upgradeState(hasher, state)),
-      identities: new IdentityMap(deps.store, deps.clock),
-      mailplusIndex: new MailplusIndex(deps.store),
+      states: new ContactStateStore(
+        deps.store,
+        deps.clock,
+        (state) => upgradeState(hasher, state),
+        deps.fence,
+      ),
+      identities: new IdentityMap(deps.store, deps.clock, deps.fence),
+      mailplusIndex: new MailplusIndex(deps.store, deps.fence),
       checkpoints,
       dataverse: crm,
       mailplus: marketing,
