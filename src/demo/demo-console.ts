@@ -21,7 +21,8 @@ export const DEMO_ADMIN = 'demo';
  * only because the demo's store holds synthetic contacts and is replaced at every run.
  */
 export async function openDemoConsole(app: App, engine: SyncEngine): Promise<DemoConsole> {
-  const password = `demo-${randomBytes(12).toString('base64url')}`;
+  // Not "demo-…": a password holding the username is refused as too easy to guess.
+  const password = `try-${randomBytes(12).toString('base64url')}`;
   const enrolment = await app.admins.add(DEMO_ADMIN, 'admin', password);
   const secret = URI.parse(enrolment.uri).secret.base32;
   let server: AdminServer;

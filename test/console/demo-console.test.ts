@@ -57,14 +57,14 @@ describe('console: koppel demo opens the console with the demo tenant', () => {
   it('prints the console address, the demo password and the authenticator secret', () => {
     const text = lines.join('\n');
     assert.match(text, /console: {4}https:\/\/127\.0\.0\.1:\d+\//);
-    assert.match(text, /sign in as demo, password demo-\S+/);
+    assert.match(text, /sign in as demo, password try-\S+/);
     assert.match(text, /authenticator secret [A-Z2-7]+/);
   });
 
   it('signs in with them and shows the demo tenant live, its figures and a chart', async () => {
     const text = lines.join('\n');
     const url = /console: {4}(https:\/\/\S+?)\/ /.exec(text)![1]!;
-    const password = /password (demo-\S+)/.exec(text)![1]!;
+    const password = /password (try-\S+)/.exec(text)![1]!;
     const secret = /authenticator secret ([A-Z2-7]+)/.exec(text)![1]!;
     const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
     const cp = await newConsolePage(browser);
