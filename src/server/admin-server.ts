@@ -20,16 +20,18 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import type { AuditInput } from '../audit/audit-log.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { ConfigError } from '../errors.js';
+import { readiness } from '../metrics/readiness.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
-import { consoleRoutes } from '../console/console-routes.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -229,13 +231,9 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     '/readyz',
     { schema: { hide: true }, config: { access: { public: true } } },
     async (_request, reply) => {
-      // Ready when the store answers; nothing else is said (no tenant ids, no counts).
-      try {
-        await app.tenants.list();
-        return { ready: true };
-      } catch {
-        return reply.code(503).send({ ready: false });
-      }
+      // Ready when the store answers with this code's migrations; only failed check names are said.
+      const result = await readiness(app);
+      return result.ready ? { ready: true } : reply.code(503).send(result);
     },
   );
   api.get('/api/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
@@ -255,6 +253,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     incidentNotifyRoutes(routes, deps);
     incidentRoutes(routes, deps);
     consoleRoutes(routes, deps);
+    metricsRoutes(routes, deps);
   });
   return { server, certificate };
 }

@@ -37,6 +37,11 @@ export interface SyncEngineDeps {
   securityEvents?: SecurityEventSink;
   /** When a round's removals pause a tenant's removals; default max(50, 10 x its average). */
   massRemoval?: MassRemovalThresholds;
+  /**
+   * Told how every round ended (sync health, metrics and alerts: src/alerts/); its own failure is not
+   * the round's, so it is caught and logged.
+   */
+  onRound?: (tenantId: string, outcome: { ok: true } | { ok: false; error: unknown }) => Promise<void>;
 }
 
 interface TenantHandle {
@@ -58,6 +63,28 @@ export class SyncEngine {
   }
 
   async round(tenantId: string): Promise<RoundResult> {
+    try {
+      const result = await this.#round(tenantId);
+      await this.#told(tenantId, { ok: true });
+      return result;
+    } catch (error) {
+      await this.#told(tenantId, { ok: false, error });
+      throw error;
+    }
+  }
+
+  async #told(tenantId: string, outcome: { ok: true } | { ok: false; error: unknown }): Promise<void> {
+    try {
+      await this.deps.onRound?.(tenantId, outcome);
+    } catch (error) {
+      this.deps.log.warn(
+        { event: 'sync.round-hook-failed', tenant: tenantId, error: (error as Error).name },
+        'recording the outcome of a sync round failed',
+      );
+    }
+  }
+
+  async #round(tenantId: string): Promise<RoundResult> {
     // Checked every round: a tenant terminated (or paused) by another process stops here at once.
     const tenant = await this.deps.tenants.get(tenantId);
     if (tenant.status !== 'active') {
