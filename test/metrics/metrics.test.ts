@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { instrumentedFetch } from '../../src/metrics/instrumented-fetch.js';
 import { metricsRefusal } from '../../src/metrics/metrics-access.js';
 import { createTestApp, type TestApp } from '../helpers/stores.js';
-import { parsePrometheus, valueOf } from './prometheus-text.js';
+import { parsePrometheus, sampleValue } from './prometheus-text.js';
 
 const T = 'tenant-a';
 const Q = 'mailplus';
@@ -42,17 +42,26 @@ describe('metrics', () => {
     assert.match(contentType, /^text\/plain/);
     const s = parsePrometheus(body);
     const labels = { tenant: T, queue: Q };
-    assert.equal(valueOf(s, 'koppel_queue_messages_delivered_total', labels), 1);
-    assert.equal(valueOf(s, 'koppel_queue_messages_rejected_total', { ...labels, reason: 'permanent' }), 1);
-    assert.equal(valueOf(s, 'koppel_queue_dead_letters', labels), 1);
-    assert.equal(valueOf(s, 'koppel_queue_messages', { ...labels, state: 'ready' }), 1);
-    assert.equal(valueOf(s, 'koppel_queue_oldest_message_age_seconds', labels), 90.36);
-    assert.equal(valueOf(s, 'koppel_api_calls_total', { service: 'mailplus', tenant: T, status: '2xx' }), 2);
-    assert.equal(valueOf(s, 'koppel_api_calls_total', { service: 'mailplus', tenant: T, status: '4xx' }), 1);
-    assert.equal(valueOf(s, 'koppel_api_throttled_total', { service: 'mailplus', tenant: T }), 1);
-    assert.equal(valueOf(s, 'koppel_api_call_duration_seconds_count', { service: 'mailplus' }), 3);
-    assert.equal(valueOf(s, 'koppel_api_call_duration_seconds_sum', { service: 'mailplus' }), 0.36);
-    assert.equal(valueOf(s, 'koppel_sync_lag_seconds', { tenant: T }), 90);
+    assert.equal(sampleValue(s, 'koppel_queue_messages_delivered_total', labels), 1);
+    assert.equal(
+      sampleValue(s, 'koppel_queue_messages_rejected_total', { ...labels, reason: 'permanent' }),
+      1,
+    );
+    assert.equal(sampleValue(s, 'koppel_queue_dead_letters', labels), 1);
+    assert.equal(sampleValue(s, 'koppel_queue_messages', { ...labels, state: 'ready' }), 1);
+    assert.equal(sampleValue(s, 'koppel_queue_oldest_message_age_seconds', labels), 90.36);
+    assert.equal(
+      sampleValue(s, 'koppel_api_calls_total', { service: 'mailplus', tenant: T, status: '2xx' }),
+      2,
+    );
+    assert.equal(
+      sampleValue(s, 'koppel_api_calls_total', { service: 'mailplus', tenant: T, status: '4xx' }),
+      1,
+    );
+    assert.equal(sampleValue(s, 'koppel_api_throttled_total', { service: 'mailplus', tenant: T }), 1);
+    assert.equal(sampleValue(s, 'koppel_api_call_duration_seconds_count', { service: 'mailplus' }), 3);
+    assert.equal(sampleValue(s, 'koppel_api_call_duration_seconds_sum', { service: 'mailplus' }), 0.36);
+    assert.equal(sampleValue(s, 'koppel_sync_lag_seconds', { tenant: T }), 90);
     // No personal data and no URL ever becomes a label.
     assert.ok(!body.includes('example.invalid'));
     assert.ok(!body.includes('a@b'));
@@ -73,15 +82,15 @@ describe('metrics', () => {
     app.metrics.leaseTakeover(T);
     const s = parsePrometheus((await app.metrics.scrape()).body);
     assert.equal(
-      valueOf(s, 'koppel_sync_failing_seconds', { tenant: T, kind: 'dataverse-secret-expired' }),
+      sampleValue(s, 'koppel_sync_failing_seconds', { tenant: T, kind: 'dataverse-secret-expired' }),
       60,
     );
-    assert.equal(valueOf(s, 'koppel_tenant_lease_owned', { tenant: T, owner: 'worker-2' }), 1);
-    assert.equal(valueOf(s, 'koppel_tenant_lease_owned', { tenant: T, owner: 'worker-1' }), undefined);
-    assert.equal(valueOf(s, 'koppel_tenant_lease_takeovers_total', { tenant: T }), 1);
+    assert.equal(sampleValue(s, 'koppel_tenant_lease_owned', { tenant: T, owner: 'worker-2' }), 1);
+    assert.equal(sampleValue(s, 'koppel_tenant_lease_owned', { tenant: T, owner: 'worker-1' }), undefined);
+    assert.equal(sampleValue(s, 'koppel_tenant_lease_takeovers_total', { tenant: T }), 1);
     app.metrics.leaseOwner(T, null);
     const after = parsePrometheus((await app.metrics.scrape()).body);
-    assert.equal(valueOf(after, 'koppel_tenant_lease_owned', { tenant: T }), undefined);
+    assert.equal(sampleValue(after, 'koppel_tenant_lease_owned', { tenant: T }), undefined);
   });
 
   it('reports the last retention run of each class', async () => {

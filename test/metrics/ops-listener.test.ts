@@ -6,7 +6,7 @@ import { type OpsListener, startOpsListener } from '../../src/metrics/ops-listen
 import { type AdminServer, startAdminServer } from '../../src/server/admin-server.js';
 import { createTestApp, type TestApp } from '../helpers/stores.js';
 import { AdminClient } from '../server/admin-client.js';
-import { parsePrometheus, valueOf } from './prometheus-text.js';
+import { parsePrometheus, sampleValue } from './prometheus-text.js';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
 
@@ -70,7 +70,7 @@ describe('worker listener: /healthz, /readyz, /metrics', () => {
     const reply = await fetch(`${listener.url}/metrics`);
     assert.equal(reply.status, 200);
     const s = parsePrometheus(await reply.text());
-    assert.equal(valueOf(s, 'koppel_queue_messages', { tenant: 'tenant-a', state: 'ready' }), 1);
+    assert.equal(sampleValue(s, 'koppel_queue_messages', { tenant: 'tenant-a', state: 'ready' }), 1);
   });
 
   it('answers 404 elsewhere and 405 to anything but GET', async () => {

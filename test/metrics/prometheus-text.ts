@@ -21,7 +21,7 @@ export function parsePrometheus(text: string): Sample[] {
 }
 
 /** The value of the one sample with this name and these labels (others may be present), or undefined. */
-export function valueOf(
+export function sampleValue(
   samples: readonly Sample[],
   name: string,
   labels: Record<string, string> = {},
