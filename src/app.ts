@@ -1,6 +1,7 @@
 import { AdminStore } from './admin/admin-store.js';
 import { LoginThrottle } from './admin/login-throttle.js';
 import { SessionStore } from './admin/session-store.js';
+import { OpsAlerts } from './alerts/ops-alerts.js';
 import { SyncHealth } from './alerts/sync-health.js';
 import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
@@ -106,6 +107,8 @@ export interface App {
   metrics: Metrics;
   /** How each tenant's sync rounds last ended, for the metrics and the alerts. */
   syncHealth: SyncHealth;
+  /** Operational alerts by e-mail (sync failing, dead letters, full resync); one of the due jobs. */
+  alerts: OpsAlerts;
   /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
   dueJobs: DueJob[];
   close(): Promise<void>;
@@ -230,6 +233,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       outbox,
       log: () => logger.get(),
     });
+    const alerts = new OpsAlerts({
+      store,
+      queue,
+      syncHealth,
+      contacts: tenantContacts,
+      outbox,
+      clock,
+      config: config.alerts,
+      operatorEmails: config.notifications.operatorEmails,
+      log: () => logger.get(),
+    });
     return {
       config,
       env: options.env ?? process.env,
@@ -261,9 +275,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       migrationsApplied: migration.applied,
       metrics,
       syncHealth,
+      alerts,
       dueJobs: [
         signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },
+        // Before the notifications job, so an alert opened in this round is delivered in it too.
+        alerts,
         {
           name: 'notifications',
           runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),
