@@ -123,4 +123,6 @@ function account(session) {
 void start().catch((error) => {
   const main = document.getElementById('main');
   if (main) replace(main, notice('error', `${t('app.failed')} ${String(error)}`));
+  // Drawn, if only with the error: a test (or a person) waiting for the page sees why it failed.
+  document.body.dataset.ready = 'error';
 });

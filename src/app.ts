@@ -5,6 +5,7 @@ import { OpsAlerts } from './alerts/ops-alerts.js';
 import { SyncHealth } from './alerts/sync-health.js';
 import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
+import { Cluster } from './cluster/cluster.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
@@ -29,6 +30,7 @@ import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
 import { RetentionJob } from './retention/retention-job.js';
+import { RunHistory } from './runs/run-history.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
 import { DefinitionStore } from './sync/definition-store.js';
@@ -77,6 +79,8 @@ export interface App {
   definitions: DefinitionStore;
   engine: SyncEngine;
   retention: RetentionJob;
+  /** The sync-run history (one row per tenant round, its rejects, hourly sums): the console's dashboard. */
+  runs: RunHistory;
   /** Administrator accounts (at most server.maxAdmins with role admin), their sessions and lockout. */
   admins: AdminStore;
   sessions: SessionStore;
@@ -109,6 +113,8 @@ export interface App {
   syncHealth: SyncHealth;
   /** Operational alerts by e-mail (sync failing, dead letters, full resync); one of the due jobs. */
   alerts: OpsAlerts;
+  /** The workers around this store, their tenant leases and once-per-interval jobs (docs/cluster.md). */
+  cluster: Cluster;
   /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
   dueJobs: DueJob[];
   close(): Promise<void>;
@@ -136,6 +142,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     const syncHealth = new SyncHealth(store, clock);
     // The queue is made below and observed by the metrics, which read its figures at each scrape.
     const metrics: Metrics = new Metrics({ store, clock, queueStats: () => queue.stats(), syncHealth });
+    const leaseOwner = options.leaseOwner ?? currentLeaseOwner(random.uuid());
     const queueDeps = {
       observer: metrics,
       store,
@@ -144,7 +151,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
-      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      owner: leaseOwner,
       processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
@@ -194,6 +201,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       register: incidents,
       config: config.incidents.signals,
     });
+    const runs = new RunHistory(store, clock, config.runs.retentionDays);
+    const cluster = new Cluster({
+      store,
+      clock,
+      leaseMs: config.cluster.leaseSeconds * 1000,
+      owner: leaseOwner,
+      log: () => logger.get(),
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -207,11 +222,15 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
       securityEvents,
+      onRound: async (report) => {
+        await runs.record(report);
+      },
+      fence: cluster.coordinator.fence,
       massRemoval: {
         minimum: config.incidents.signals.massRemovalMinimum,
         factor: config.incidents.signals.massRemovalFactor,
       },
-      onRound: async (tenantId, outcome) => {
+      onOutcome: async (tenantId, outcome) => {
         metrics.syncRound(tenantId, outcome.ok);
         await syncHealth.record(tenantId, outcome);
       },
@@ -258,7 +277,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       tenants,
       definitions,
       engine,
-      retention: new RetentionJob({ store, queue, config, clock, audit }),
+      retention: new RetentionJob({ store, queue, config, clock, audit, runs }),
+      runs,
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),
@@ -276,6 +296,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       metrics,
       syncHealth,
       alerts,
+      cluster,
       dueJobs: [
         signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },

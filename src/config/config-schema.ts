@@ -161,6 +161,15 @@ const sync = z.strictObject({
   mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
+/** Several workers around one PostgreSQL (docs/cluster.md). */
+const cluster = z.strictObject({
+  /**
+   * How long a tenant lease holds without renewal: a dead worker's tenants move within about this
+   * (plus one heartbeat, a fifth of it). Renewed while working.
+   */
+  leaseSeconds: z.number().min(1).max(600).default(30),
+});
+
 /** A certificate and its key are given together or not at all. */
 function checkTlsPair(
   section: string,
@@ -466,6 +475,12 @@ const alerts = z.strictObject({
   deadLetterThreshold: z.number().int().min(0).max(10_000_000).default(100),
 });
 
+/** The sync-run history behind the console's dashboard and runs pages (docs/console-api.md). */
+const runs = z.strictObject({
+  /** Days a round's row and its rejected records are kept (ids and counts only). */
+  retentionDays: z.number().int().min(1, 'must be at least 1').max(366, 'must be at most 366').default(30),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -483,6 +498,7 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  cluster: cluster.default(cluster.parse({})),
   backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
   server: server.default(server.parse({})),
@@ -492,11 +508,13 @@ export const configSchema = z.strictObject({
   metrics: metrics.default({}),
   worker: worker.default(worker.parse({})),
   alerts: alerts.default(alerts.parse({})),
+  runs: runs.default(runs.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
+export type ClusterConfig = KoppelConfig['cluster'];
 export type StatusConfig = KoppelConfig['status'];
 export type ServerConfig = KoppelConfig['server'];
 export type BackupsConfig = KoppelConfig['backups'];

@@ -27,7 +27,14 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
     const settings = await deps.tenants.settings(tenantId);
     const fetch =
       deps.httpFetch && ((service: 'dataverse' | 'mailplus') => deps.httpFetch!(tenantId, service));
-    const dataverse = dataverseClientFor(settings.dataverse, { throttles, clock, random, fetch });
+    const onRateLimited = events.onRateLimited;
+    const dataverse = dataverseClientFor(settings.dataverse, {
+      throttles,
+      clock,
+      random,
+      fetch,
+      onRateLimited,
+    });
     let client: MailplusClient;
     try {
       client = mailplusClientFor(settings.mailplus, {
@@ -36,6 +43,7 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
         random,
         onUpdatesPageRefused: events.onPageSizeRefused,
         fetch,
+        onRateLimited,
       });
     } catch (error) {
       await dataverse.close();

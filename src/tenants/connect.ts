@@ -22,6 +22,8 @@ export interface ConnectDeps {
   onUpdatesPageRefused?: (refused: number, next: number) => void;
   /** The HTTP seam per service, e.g. metered (src/metrics/instrumented-fetch.ts); default undici's fetch. */
   fetch?: (service: 'dataverse' | 'mailplus') => HttpFetch | undefined;
+  /** Either service answered 429 (counted in the run history). */
+  onRateLimited?: () => void;
 }
 
 function readCa(caFile: string | undefined, field: string): string | undefined {
@@ -56,6 +58,7 @@ export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): Dyn
     clock: deps.clock,
     random: deps.random,
     fetch: deps.fetch?.('dataverse'),
+    onRateLimited: deps.onRateLimited,
   });
 }
 
@@ -76,5 +79,6 @@ export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): Mailp
     random: deps.random,
     onUpdatesPageRefused: deps.onUpdatesPageRefused,
     fetch: deps.fetch?.('mailplus'),
+    onRateLimited: deps.onRateLimited,
   });
 }

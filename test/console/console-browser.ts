@@ -48,7 +48,14 @@ export async function newConsolePage(browser: Browser, locale = 'en-GB'): Promis
 /** Opens a console path and waits until its module has drawn it (the shell sets data-ready). */
 export async function openPage(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  await pageReady(page);
+}
+
+/** Waits until the page's module has drawn it; a page that failed to draw fails with its message. */
+export async function pageReady(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-ready]', { timeout: 15_000 });
+  if ((await page.getAttribute('body', 'data-ready')) === 'error')
+    assert.fail(`${page.url()} failed to draw: ${await page.locator('main').textContent()}`);
 }
 
 export async function signIn(page: Page, base: string, username: string, password: string, code: string) {
@@ -57,6 +64,12 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByLabel('Password', { exact: true }).or(page.getByLabel('Wachtwoord')).fill(password);
   await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: /Sign in|Inloggen/ }).click();
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: { target: string[] }[];
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -68,9 +81,13 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is the global the evaluated source defines
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
+    // The browser's globals: axe from the evaluated source, and the page's document.
+    const { axe, document } = globalThis as unknown as {
+      axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startTestAdminServer, type TestAdminServer } from '../server/test-admin-server.js';
-import { checkPage, launchBrowser, newConsolePage, openPage, signIn } from './console-browser.js';
+import { checkPage, launchBrowser, newConsolePage, openPage, pageReady, signIn } from './console-browser.js';
 
 describe('console: sign-in, sign-out and the language', () => {
   let s: TestAdminServer;
@@ -36,7 +36,7 @@ describe('console: sign-in, sign-out and the language', () => {
     assert.match(cp.page.url(), /\/login/);
     await signIn(cp.page, s.server.url, 'alice', password, code);
     await cp.page.waitForURL(`${s.server.url}/`);
-    await cp.page.waitForSelector('body[data-ready="true"]');
+    await pageReady(cp.page);
     assert.equal(await cp.page.getByRole('heading', { level: 1 }).textContent(), 'Dashboard');
     assert.ok(await cp.page.getByRole('link', { name: 'acme' }).isVisible());
     await checkPage(cp, 'dashboard');

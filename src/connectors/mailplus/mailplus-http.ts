@@ -35,6 +35,8 @@ export interface MailplusHttpOptions {
   /** Signs requests, measures Retry-After and waits out backoff; one that can sleep makes tests instant. */
   clock?: Clock;
   random?: Random;
+  /** Told of every 429 (for the run history); the client waits or throws as before. */
+  onRateLimited?: () => void;
 }
 
 export interface MailplusRequest {
@@ -86,6 +88,7 @@ export class MailplusHttp {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(request);
       if (!(outcome instanceof Error)) return outcome;
+      if (outcome instanceof RateLimitedError) this.#options.onRateLimited?.();
       if (outcome instanceof RateLimitedError && outcome.retryAfterMs > 0) {
         this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + outcome.retryAfterMs);
       }
