@@ -103,7 +103,14 @@ export class OpsAlerts implements DueJob {
   async conditions(now: number): Promise<Condition[]> {
     const { config } = this.deps;
     const out: Condition[] = [];
+    // A paused tenant is not synced on purpose: its last failure is no reason to alert.
+    const paused = new Set(
+      (
+        await this.deps.store.db.selectFrom('tenants').select('id').where('status', '!=', 'active').execute()
+      ).map((t) => t.id),
+    );
     for (const h of await this.deps.syncHealth.list()) {
+      if (paused.has(h.tenantId)) continue;
       if (h.failingSince === null || now - h.failingSince < config.failingMinutes * MINUTE) continue;
       out.push({
         tenantId: h.tenantId,

@@ -121,6 +121,16 @@ describe('operational alerts by e-mail (real SMTP server, manual clock)', () => 
     assert.deepEqual(await round(), [], 'the recovery is told once');
   });
 
+  it('does not alert about a paused tenant, whose sync stopped on purpose', async () => {
+    const { app, clock } = t;
+    await app.syncHealth.record(T, { ok: false, error: expiredSecret() });
+    await app.tenants.setStatus(T, 'paused');
+    clock.advance(60 * MINUTE);
+    assert.deepEqual(await round(), []);
+    await app.tenants.setStatus(T, 'active');
+    assert.equal((await round()).length, 2, 'active again and still failing: alerted');
+  });
+
   it('names what to do for a disabled Mail+ key and for an unknown failure', async () => {
     const { app, clock } = t;
     const refused = new PermanentError('Mail+ getContacts answered 401', {
