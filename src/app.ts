@@ -1,6 +1,8 @@
 import { AdminStore } from './admin/admin-store.js';
 import { LoginThrottle } from './admin/login-throttle.js';
 import { SessionStore } from './admin/session-store.js';
+import { OpsAlerts } from './alerts/ops-alerts.js';
+import { SyncHealth } from './alerts/sync-health.js';
 import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
 import { Cluster } from './cluster/cluster.js';
@@ -17,6 +19,8 @@ import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { instrumentedFetch } from './metrics/instrumented-fetch.js';
+import { Metrics } from './metrics/metrics.js';
 import { Outbox } from './notifications/outbox.js';
 import { runNotificationRound } from './notifications/outbox-delivery.js';
 import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
@@ -103,6 +107,12 @@ export interface App {
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** Prometheus metrics (/metrics on the admin server and the worker listener); tenant ids only. */
+  metrics: Metrics;
+  /** How each tenant's sync rounds last ended, for the metrics and the alerts. */
+  syncHealth: SyncHealth;
+  /** Operational alerts by e-mail (sync failing, dead letters, full resync); one of the due jobs. */
+  alerts: OpsAlerts;
   /** The workers around this store, their tenant leases and once-per-interval jobs (docs/cluster.md). */
   cluster: Cluster;
   /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
@@ -129,8 +139,12 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     if (migration.error) throw migration.error;
     const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
     const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
+    const syncHealth = new SyncHealth(store, clock);
+    // The queue is made below and observed by the metrics, which read its figures at each scrape.
+    const metrics: Metrics = new Metrics({ store, clock, queueStats: () => queue.stats(), syncHealth });
     const leaseOwner = options.leaseOwner ?? currentLeaseOwner(random.uuid());
     const queueDeps = {
+      observer: metrics,
       store,
       keys,
       clock,
@@ -149,6 +163,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       clock,
       random,
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
+      httpFetch: (tenantId, service) => instrumentedFetch(metrics, clock, service, tenantId),
     });
     const audit = new AuditLog(store, clock, () => logger.get());
     const mailer = lazyMailer(config, options.mailer);
@@ -215,6 +230,10 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
         minimum: config.incidents.signals.massRemovalMinimum,
         factor: config.incidents.signals.massRemovalFactor,
       },
+      onOutcome: async (tenantId, outcome) => {
+        metrics.syncRound(tenantId, outcome.ok);
+        await syncHealth.record(tenantId, outcome);
+      },
     });
     const escalation = new Escalation({
       register: incidents,
@@ -231,6 +250,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       config,
       clock,
       outbox,
+      log: () => logger.get(),
+    });
+    const alerts = new OpsAlerts({
+      store,
+      queue,
+      syncHealth,
+      contacts: tenantContacts,
+      outbox,
+      clock,
+      config: config.alerts,
+      operatorEmails: config.notifications.operatorEmails,
       log: () => logger.get(),
     });
     return {
@@ -263,10 +293,15 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      metrics,
+      syncHealth,
+      alerts,
       cluster,
       dueJobs: [
         signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },
+        // Before the notifications job, so an alert opened in this round is delivered in it too.
+        alerts,
         {
           name: 'notifications',
           runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),

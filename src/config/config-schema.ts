@@ -442,6 +442,39 @@ const incidents = z.strictObject({
   signals: signals.default(signals.parse({})),
 });
 
+/** Prometheus metrics at /metrics (admin server and worker listener). Tenant ids only in labels. */
+const metrics = z.strictObject({
+  /**
+   * A bearer token scrapers send (Authorization: Bearer ...), compared in constant time; also from
+   * KOPPEL_METRICS_TOKEN. Without it /metrics answers only to loopback clients (and the allowlist).
+   */
+  token: z.string().min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)').optional(),
+});
+
+/**
+ * The small plain-HTTP listener of a worker: /healthz, /readyz and /metrics. Loopback by default, so a
+ * worker needs no inbound port from outside; a non-loopback host serves /metrics only with the token.
+ */
+const worker = z.strictObject({
+  listen: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1, 'must name an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+      /** 0 picks any free port. */
+      port: z.number().int().min(0).max(65_535, 'must be a port number from 0 to 65535').default(9464),
+    })
+    .default({ enabled: true, host: '127.0.0.1', port: 9464 }),
+});
+
+/** E-mail alerts to a tenant's technical contact and notifications.operatorEmails (src/alerts/). */
+const alerts = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** A tenant's sync failing for longer than this raises an alert. */
+  failingMinutes: z.number().int().min(1, 'must be at least 1').max(10_080).default(30),
+  /** More dead letters than this for one tenant raises an alert. */
+  deadLetterThreshold: z.number().int().min(0).max(10_000_000).default(100),
+});
+
 /** The sync-run history behind the console's dashboard and runs pages (docs/console-api.md). */
 const runs = z.strictObject({
   /** Days a round's row and its rejected records are kept (ids and counts only). */
@@ -472,6 +505,9 @@ export const configSchema = z.strictObject({
   processor: processor.default(processor.parse({})),
   notifications: notifications.default(notifications.parse({})),
   incidents: incidents.default(incidents.parse({})),
+  metrics: metrics.default({}),
+  worker: worker.default(worker.parse({})),
+  alerts: alerts.default(alerts.parse({})),
   runs: runs.default(runs.parse({})),
 });
 
@@ -486,3 +522,6 @@ export type ProcessorConfig = KoppelConfig['processor'];
 export type NotificationsConfig = KoppelConfig['notifications'];
 export type IncidentsConfig = KoppelConfig['incidents'];
 export type SignalsConfig = IncidentsConfig['signals'];
+export type MetricsConfig = KoppelConfig['metrics'];
+export type WorkerConfig = KoppelConfig['worker'];
+export type AlertsConfig = KoppelConfig['alerts'];

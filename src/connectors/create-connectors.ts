@@ -3,6 +3,7 @@ import type { ConnectorFactory } from '../sync/ports/index.js';
 import { dataverseClientFor, mailplusClientFor } from '../tenants/connect.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { DynamicsPort, OrgThrottleRegistry } from './dynamics/index.js';
+import type { HttpFetch } from './http/bound-fetch.js';
 import { type MailplusClient, MailplusConnector, MailplusPort } from './mailplus/index.js';
 
 export interface ConnectorFactoryDeps {
@@ -11,6 +12,8 @@ export interface ConnectorFactoryDeps {
   random?: Random;
   /** Mail+ feed overlap; must exceed the feed's visibility lag plus clock skew. */
   mailplusOverlapMs: number;
+  /** The HTTP seam of a tenant's clients per service (metered in createApp); default undici's fetch. */
+  httpFetch?: (tenantId: string, service: 'dataverse' | 'mailplus') => HttpFetch;
 }
 
 /**
@@ -22,8 +25,16 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
   const { clock, random } = deps;
   return async (tenantId, events) => {
     const settings = await deps.tenants.settings(tenantId);
+    const fetch =
+      deps.httpFetch && ((service: 'dataverse' | 'mailplus') => deps.httpFetch!(tenantId, service));
     const onRateLimited = events.onRateLimited;
-    const dataverse = dataverseClientFor(settings.dataverse, { throttles, clock, random, onRateLimited });
+    const dataverse = dataverseClientFor(settings.dataverse, {
+      throttles,
+      clock,
+      random,
+      fetch,
+      onRateLimited,
+    });
     let client: MailplusClient;
     try {
       client = mailplusClientFor(settings.mailplus, {
@@ -31,6 +42,7 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
         clock,
         random,
         onUpdatesPageRefused: events.onPageSizeRefused,
+        fetch,
         onRateLimited,
       });
     } catch (error) {

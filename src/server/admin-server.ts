@@ -22,6 +22,7 @@ import type { App } from '../app.js';
 import type { AuditInput } from '../audit/audit-log.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import { ConfigError } from '../errors.js';
+import { readiness } from '../metrics/readiness.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
@@ -36,6 +37,7 @@ import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
 import { mappingPreviewRoutes } from './routes/mapping-preview-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -239,13 +241,9 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     '/readyz',
     { schema: { hide: true }, config: { access: { public: true } } },
     async (_request, reply) => {
-      // Ready when the store answers; nothing else is said (no tenant ids, no counts).
-      try {
-        await app.tenants.list();
-        return { ready: true };
-      } catch {
-        return reply.code(503).send({ ready: false });
-      }
+      // Ready when the store answers with this code's migrations; only failed check names are said.
+      const result = await readiness(app);
+      return result.ready ? { ready: true } : reply.code(503).send(result);
     },
   );
   api.get('/api/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
@@ -272,6 +270,7 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     registerPdfRoutes(routes, deps);
     auditPageRoutes(routes, deps);
     consoleRoutes(routes, deps);
+    metricsRoutes(routes, deps);
     dashboardRoutes(routes, deps);
     runsRoutes(routes, deps);
     tenantPauseRoutes(routes, deps);

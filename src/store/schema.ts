@@ -26,12 +26,33 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_evidence: IncidentEvidenceTable;
+  sync_health: SyncHealthTable;
+  ops_alerts: OpsAlertsTable;
   sync_runs: SyncRunsTable;
   sync_run_rejects: SyncRunRejectsTable;
   sync_run_hours: SyncRunHoursTable;
   cluster_workers: ClusterWorkersTable;
   tenant_leases: TenantLeasesTable;
   cluster_jobs: ClusterJobsTable;
+}
+
+/** Migration 0019: the last outcome of a tenant's sync rounds (error class and service, never a message). */
+export interface SyncHealthTable {
+  tenant_id: string;
+  last_ok_at: number | null;
+  failing_since: number | null;
+  error_kind: string | null;
+  error_class: string | null;
+  updated_at: number;
+}
+
+/** Migration 0019: one open operational alert per tenant and kind (src/alerts/). */
+export interface OpsAlertsTable {
+  tenant_id: string;
+  kind: string;
+  opened_at: number;
+  /** JSON: counts and error classes. */
+  detail: string;
 }
 
 export interface TenantsTable {

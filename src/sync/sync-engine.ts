@@ -21,6 +21,9 @@ import { SyncStats } from './sync-stats.js';
 import { TenantGuard } from './tenant-guard.js';
 import { type RoundResult, syncRound } from './tenant-sync.js';
 
+/** How a round ended, for sync health and alerts (the error itself, classified there). */
+export type RoundOutcome = { ok: true } | { ok: false; error: unknown };
+
 /** What the engine is built from; createApp passes its own parts. */
 export interface SyncEngineDeps {
   store: Store;
@@ -41,6 +44,11 @@ export interface SyncEngineDeps {
   massRemoval?: MassRemovalThresholds;
   /** Told about every round, ok or failed (the run history); a failure to record only logs. */
   onRound?: RoundReporter;
+  /**
+   * Told how every round of an active tenant ended, with the error itself (sync health, metrics and
+   * alerts: src/alerts/ classify it by its detail); its own failure is not the round's, so it only logs.
+   */
+  onOutcome?: (tenantId: string, outcome: RoundOutcome) => Promise<void>;
   /** Checked by every sync-state write: the cluster's tenant leases (docs/cluster.md); default none. */
   fence?: Fence;
 }
@@ -79,18 +87,38 @@ export class SyncEngine {
       if (tenant.status === 'paused') throw new TenantPausedError(tenantId);
       throw new Error(`tenant ${tenantId} is ${tenant.status}; its sync has stopped`);
     }
-    const handle = await this.#handle(tenantId);
+    let handle: TenantHandle;
+    try {
+      handle = await this.#handle(tenantId);
+    } catch (error) {
+      // Connecting failed (settings, credentials): as much a failing sync as a failed round.
+      await this.#told(tenantId, { ok: false, error });
+      throw error;
+    }
     const watch = await watchRound(handle.ctx);
     let result: RoundResult;
     try {
       result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
     } catch (error) {
       await this.#report(await watch.finish(error));
+      await this.#told(tenantId, { ok: false, error });
       throw error;
     }
     handle.lastRoundAt = this.deps.clock.now();
     await this.#report(await watch.finish(null));
+    await this.#told(tenantId, { ok: true });
     return result;
+  }
+
+  async #told(tenantId: string, outcome: RoundOutcome): Promise<void> {
+    try {
+      await this.deps.onOutcome?.(tenantId, outcome);
+    } catch (error) {
+      this.deps.log.warn(
+        { event: 'sync.outcome-not-recorded', tenant: tenantId, error: (error as Error).name },
+        'the outcome of a sync round could not be recorded (sync health)',
+      );
+    }
   }
 
   /** Recording is not the round's work: a store hiccup here must not fail (and repeat) the round. */

@@ -1,7 +1,7 @@
 import { type Clock, type Random, systemClock, systemRandom } from '../../clock.js';
 import { ConfigError, PermanentError, RateLimitedError, RetryableError } from '../../errors.js';
 import { backoffDelay } from '../../queue/backoff.js';
-import { type BoundFetch, createBoundFetch } from '../http/bound-fetch.js';
+import { type BoundFetch, createBoundFetch, type HttpFetch } from '../http/bound-fetch.js';
 import { parseHttpDate } from '../http/http-date.js';
 import { parseRetryAfter } from '../http/retry-after.js';
 import { transportProblem } from '../http/transport-problem.js';
@@ -18,6 +18,8 @@ export interface RetryPolicy {
 }
 
 export interface MailplusHttpOptions {
+  /** Wraps undici's fetch, e.g. to meter every call (src/metrics/) or watch requests in tests. */
+  fetch?: HttpFetch;
   /** Scheme and host, e.g. https://restapi.mailplus.nl (the default). */
   baseUrl?: string;
   /** Most clients use the versioned path; the unversioned `/integrationservice` serves the same API. */
@@ -78,7 +80,7 @@ export class MailplusHttp {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
-    this.#transport = createBoundFetch(options.caCertificate);
+    this.#transport = createBoundFetch(options.caCertificate, options.fetch);
   }
 
   async send(request: MailplusRequest): Promise<MailplusResponse> {
