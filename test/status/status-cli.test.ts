@@ -31,7 +31,7 @@ function startUntil(env: NodeJS.ProcessEnv, until: RegExp) {
   return { child, ready, closed, output: () => stdout };
 }
 
-describe('koppel start runs the admin server (one listener), demo its status API', () => {
+describe('koppel start runs the admin server (one listener), demo its console', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   before(() => {
@@ -96,15 +96,12 @@ describe('koppel start runs the admin server (one listener), demo its status API
     assert.match(run.stderr, /server\.host: 0\.0\.0\.0 is not a loopback address.*provided certificate/);
   });
 
-  it('demo prints the URL of its status API', async () => {
+  it('demo prints the URL of its console, on the admin server', async () => {
     const run = await runCliInProcess(
       ['demo', '--contacts', '5', '--exit-when-done', '--poll-interval', '200'],
       env,
     );
     assert.equal(run.code, 0, run.stderr);
-    assert.match(
-      run.stdout,
-      /status API: https:\/\/127\.0\.0\.1:\d+\/status \(self-signed; trust .*status\.crt\)/,
-    );
+    assert.match(run.stdout, /console: {4}https:\/\/127\.0\.0\.1:\d+\/ \(self-signed certificate/);
   });
 });
