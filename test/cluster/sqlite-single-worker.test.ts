@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,10 +12,13 @@ const BIN = join(import.meta.dirname, '../../src/cli/bin.ts');
 describe('SQLite stays single-process', () => {
   it('refuses a second koppel worker on the same file, naming it; koppel status shows the first', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'koppel-single-'));
+    // The worker's own listener on a free port: tests run side by side.
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ worker: { listen: { port: 0 } } }));
     const env = {
       KOPPEL_MASTER_KEY: TEST_MASTER_KEY,
       KOPPEL_DATA_DIR: dataDir,
       KOPPEL_LOG_LEVEL: 'silent',
+      KOPPEL_CONFIG: join(dataDir, 'config.json'),
     };
     // The admin server off: its fixed port would be contended by other tests.
     const child = spawn(process.execPath, ['--import', TSX, BIN, 'worker'], {
@@ -34,6 +37,15 @@ describe('SQLite stays single-process', () => {
       });
       const db = join(dataDir, 'koppel.db');
       assert.ok(existsSync(`${db}.worker.lock`));
+      // Its probes, on loopback: alive, and ready (store, migrations, its lease renewal fresh).
+      const listener = /listener: +(http:\/\/127\.0\.0\.1:\d+) \(\/healthz, \/readyz, \/metrics\)/.exec(
+        out,
+      )?.[1];
+      assert.ok(listener, out);
+      assert.equal((await fetch(`${listener}/healthz`)).status, 200);
+      const ready = await fetch(`${listener}/readyz`);
+      assert.equal(ready.status, 200, await ready.clone().text());
+      assert.equal((await ready.json()).ready, true);
       const second = await runCli(['worker', '--once'], env);
       assert.equal(second.code, 1);
       assert.match(

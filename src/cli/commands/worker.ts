@@ -4,6 +4,7 @@ import { every } from '../../clock.js';
 import { HEARTBEATS_PER_LEASE } from '../../cluster/coordinator.js';
 import { lockSqliteWorker, type WorkerLock } from '../../cluster/sqlite-worker-lock.js';
 import { DUE_JOBS_INTERVAL_MS, runDueJobs } from '../../incidents/due-jobs.js';
+import { OpsPortInUseError, startOpsListener } from '../../metrics/ops-listener.js';
 import { processAlive } from '../../queue/lease-owner.js';
 import { RETENTION_INTERVAL_MS } from '../../retention/retention-job.js';
 import { startLoadProgress } from '../../sync/load-progress.js';
@@ -26,6 +27,27 @@ export function workerCommand(program: Command, io: CliIo): void {
       const app = await createApp(configFrom(program.opts<GlobalOptions>(), io), { env: io.env });
       await runWorker(app, io, { once: options.once ?? false, name: 'koppel worker' });
     });
+}
+
+/**
+ * `koppel worker`'s own small listener (/healthz, /readyz, /metrics; loopback by default). A port
+ * taken by a second worker on this machine is said and the sync goes on, as for the admin server.
+ */
+async function opsListener(app: App, leaseFresh: () => boolean): Promise<Beside> {
+  const line = (text: string) => `  listener:    ${text}`;
+  if (!app.config.worker.listen.enabled)
+    return { lines: [line('off (worker.listen.enabled is false)')], close: async () => {} };
+  try {
+    const listener = await startOpsListener({ app, lease: leaseFresh });
+    return {
+      lines: [line(`${listener.url} (/healthz, /readyz, /metrics)`)],
+      close: () => listener.close(),
+    };
+  } catch (error) {
+    if (!(error instanceof OpsPortInUseError)) throw error;
+    app.log.error({ event: 'worker.listen-port-in-use' }, error.issues[0]);
+    return { lines: [line(`not started: ${error.issues[0]}`)], close: async () => {} };
+  }
 }
 
 /** What runs beside the worker in the same process (`koppel run`: the admin server). */
@@ -84,9 +106,20 @@ export async function runWorker(app: App, io: CliIo, options: WorkerRunOptions):
         'took back the leases of a stopped worker',
       );
     const busy = new Set<string>();
-    const tick = async () => coordinator.tick(await syncableTenants(app.tenants, quiet), busy);
+    let lastTickAt = 0;
+    const tick = async () => {
+      const result = await coordinator.tick(await syncableTenants(app.tenants, quiet), busy);
+      lastTickAt = clock.now();
+      for (const tenant of result.acquired) app.metrics.leaseOwner(tenant, coordinator.workerId);
+      for (const tenant of [...result.released, ...result.lost]) app.metrics.leaseOwner(tenant, null);
+      return result;
+    };
+    // Ready while its last lease renewal is younger than a lease: its tenants (or none) are its own.
+    const leaseFresh = () => clock.now() - lastTickAt < coordinator.leaseMs;
     const first = await tick();
-    beside = await options.beside?.();
+    // `koppel worker` serves its probes unless it does one round only; `koppel run` brings its own.
+    const startBeside = options.beside ?? (options.once ? undefined : () => opsListener(app, leaseFresh));
+    beside = await startBeside?.();
     printStart(app, io, options.name, tenants, first.workers, released);
     for (const line of beside?.lines ?? []) io.out(line);
 
