@@ -45,7 +45,7 @@ describe('SQLite stays single-process', () => {
       assert.equal((await fetch(`${listener}/healthz`)).status, 200);
       const ready = await fetch(`${listener}/readyz`);
       assert.equal(ready.status, 200, await ready.clone().text());
-      assert.equal((await ready.json()).ready, true);
+      assert.equal(((await ready.json()) as { ready: boolean }).ready, true);
       const second = await runCli(['worker', '--once'], env);
       assert.equal(second.code, 1);
       assert.match(
