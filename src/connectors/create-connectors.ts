@@ -3,7 +3,12 @@ import type { ConnectorFactory } from '../sync/ports/index.js';
 import { dataverseClientFor, mailplusClientFor } from '../tenants/connect.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { DynamicsPort, OrgThrottleRegistry } from './dynamics/index.js';
-import { type MailplusClient, MailplusConnector, MailplusPort } from './mailplus/index.js';
+import {
+  type MailplusClient,
+  MailplusConnector,
+  MailplusInteractionFeed,
+  MailplusPort,
+} from './mailplus/index.js';
 
 export interface ConnectorFactoryDeps {
   tenants: TenantStore;
@@ -36,6 +41,10 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
       throw error;
     }
     const connector = new MailplusConnector(client, { overlapMs: deps.mailplusOverlapMs, clock });
-    return { crm: new DynamicsPort(dataverse), marketing: new MailplusPort(connector, client) };
+    const interactions = new MailplusInteractionFeed(client, { overlapMs: deps.mailplusOverlapMs, clock });
+    return {
+      crm: new DynamicsPort(dataverse),
+      marketing: new MailplusPort(connector, client, interactions),
+    };
   };
 }

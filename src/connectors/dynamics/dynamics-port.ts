@@ -1,5 +1,8 @@
 import { coerceError } from '../../errors.js';
 import {
+  type CrmActivity,
+  type CrmActivityOutcome,
+  type CrmActivityTarget,
   type CrmChangePage,
   type CrmChangeRead,
   CrmFeedExpiredError,
@@ -9,7 +12,8 @@ import {
   type CrmWrite,
   type CrmWriteOutcome,
 } from '../../sync/ports/index.js';
-import { MAX_BATCH_OPERATIONS } from './batch.js';
+import { activityOperation } from './activity-rows.js';
+import { type BatchOperation, MAX_BATCH_OPERATIONS } from './batch.js';
 import type { ContactRow } from './contact-reader.js';
 import { checkedId } from './contact-writer.js';
 import type { DynamicsClient } from './dynamics-client.js';
@@ -88,6 +92,39 @@ export class DynamicsPort implements CrmPort {
       const error = coerceError(thrown);
       return writes.map(() => ({ ok: false, notFound: false, error }));
     }
+  }
+
+  /** Upserts by alternate key in $batch calls of up to 1,000 operations, continuing past failures. */
+  async upsertActivities(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]> {
+    const outcomes: CrmActivityOutcome[] = [];
+    for (let i = 0; i < activities.length; i += MAX_BATCH_OPERATIONS) {
+      outcomes.push(...(await this.#activityChunk(activities.slice(i, i + MAX_BATCH_OPERATIONS), target)));
+    }
+    return outcomes;
+  }
+
+  async #activityChunk(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]> {
+    let operations: BatchOperation[];
+    try {
+      operations = activities.map((activity) => activityOperation(activity, target));
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      return activities.map(() => ({ ok: false, contactMissing: false, error }));
+    }
+    const results = await this.client.batch(operations, { continueOnError: true });
+    return activities.map((_, i): CrmActivityOutcome => {
+      const result = results[i];
+      if (result?.ok) return { ok: true };
+      const error = result?.error ?? new Error('the $batch gave no answer for this operation');
+      // A lookup bound to a contact that is gone answers 404: the contact was deleted meanwhile.
+      return { ok: false, contactMissing: result?.status === 404, error };
+    });
   }
 
   close(): Promise<void> {
