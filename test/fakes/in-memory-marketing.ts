@@ -55,11 +55,16 @@ export class InMemoryMarketing implements MarketingPort {
   }
 
   readInteractions(position: string): MarketingInteractionPass {
-    const { until: from } = JSON.parse(position) as { until: number };
+    // Inclusive of the boundary, remembering what was read at it: an interaction recorded in the same
+    // millisecond as the last read is neither lost nor read twice.
+    const { until: from, atUntil = [] } = JSON.parse(position) as { until: number; atUntil?: string[] };
     const until = this.clock.now();
-    const found = this.#interactions.filter((i) => i.changedAt > from && i.changedAt <= until);
+    const found = this.#interactions.filter(
+      (i) => i.changedAt >= from && i.changedAt <= until && !atUntil.includes(`${i.type}:${i.id}`),
+    );
+    const atEnd = this.#interactions.filter((i) => i.changedAt === until).map((i) => `${i.type}:${i.id}`);
     return {
-      position: JSON.stringify({ until }),
+      position: JSON.stringify({ until, atUntil: atEnd }),
       async *[Symbol.asyncIterator]() {
         if (found.length > 0) yield found;
       },
