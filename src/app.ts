@@ -24,6 +24,7 @@ import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
+import { InteractionFeed } from './interactions/interaction-feed.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** Where a tenant's first interactions window starts; default when its interactions feed first runs. */
+  interactionsFrom?: number;
   /** The mailer behind the outbox; default SMTP from `notifications` (null: none configured). */
   mailer?: Mailer | null;
   /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
@@ -72,6 +75,8 @@ export interface App {
   tenants: TenantStore;
   definitions: DefinitionStore;
   engine: SyncEngine;
+  /** Each tenant's third feed: Mail+ interactions into Dataverse activities (off unless switched on). */
+  interactions: InteractionFeed;
   retention: RetentionJob;
   /** Administrator accounts (at most server.maxAdmins with role admin), their sessions and lockout. */
   admins: AdminStore;
@@ -228,6 +233,13 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       tenants,
       definitions,
       engine,
+      interactions: new InteractionFeed({
+        tenants,
+        contextOf: (tenantId) => engine.context(tenantId),
+        clock,
+        log: () => logger.get(),
+        from: options.interactionsFrom,
+      }),
       retention: new RetentionJob({ store, queue, config, clock, audit }),
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),
       sessions: new SessionStore(store, clock),
