@@ -12,6 +12,8 @@ import { IncidentRegister } from './incidents/incident-register.js';
 import { IncidentReminders } from './incidents/incident-reminders.js';
 import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
 import { SignalWatcher } from './incidents/signals/signal-watcher.js';
+import { InteractionFeed } from './interactions/interaction-feed.js';
+import { KnownContacts } from './interactions/known-contacts.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -24,7 +26,6 @@ import { createPostgresQueue } from './queue/postgres/postgres-queue.js';
 import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
-import { InteractionFeed } from './interactions/interaction-feed.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -239,6 +240,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
         clock,
         log: () => logger.get(),
         from: options.interactionsFrom,
+        known: new KnownContacts(store),
       }),
       retention: new RetentionJob({ store, queue, config, clock, audit }),
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),

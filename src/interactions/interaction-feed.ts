@@ -2,7 +2,6 @@ import type { Clock } from '../clock.js';
 import { coerceError, RetryableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { CheckpointStore } from '../sync/checkpoint-store.js';
-import type { ContactState } from '../sync/contact-state.js';
 import type {
   CrmActivity,
   CrmActivityTarget,
@@ -14,6 +13,7 @@ import type { InteractionSettings } from '../tenants/tenant-settings.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { interactionKey } from './interaction-key.js';
 import { emptyStatus, type InteractionStatus } from './interaction-stats.js';
+import type { KnownContacts } from './known-contacts.js';
 
 /** Activities per CRM call: Dataverse's $batch holds at most 1,000 operations. */
 export const ACTIVITIES_PER_CALL = 1000;
@@ -28,6 +28,8 @@ export interface InteractionFeedDeps {
   log: () => Logger;
   /** Where a tenant's first window starts; default when its feed first runs. */
   from?: number;
+  /** Tells removed contacts from never-linked ones (counted apart). */
+  known: KnownContacts;
   /** Replaces the context's checkpoint store (tests make it fail at the worst moment). */
   checkpoints?: CheckpointStore;
 }
@@ -140,12 +142,13 @@ export class InteractionFeed {
       page.map((i) => i.externalId),
     );
     const states = await ctx.states.getMany(ctx.tenantId, [...contactIds.values()]);
+    const skipped = [...contactIds.values()].filter((id) => !states.get(id)?.inMailplus);
+    const known = skipped.length > 0 ? await this.deps.known.known(ctx.tenantId, skipped) : new Set<string>();
     const activities: CrmActivity[] = [];
     for (const interaction of page) {
       const contactId = contactIds.get(interaction.externalId)!;
-      const state = states.get(contactId);
-      if (!state?.inMailplus) {
-        if (state && everLinked(state)) result.skippedRemoved++;
+      if (!states.get(contactId)?.inMailplus) {
+        if (known.has(contactId)) result.skippedRemoved++;
         else result.skippedUnlinked++;
         continue;
       }
@@ -227,9 +230,4 @@ export class InteractionFeed {
       );
     }
   }
-}
-
-/** A contact koppel once held in Mail+ (it has agreed or seen values), now removed or withdrawn. */
-function everLinked(state: ContactState): boolean {
-  return Object.keys(state.synced).length > 0 || Object.keys(state.seenDataverse).length > 0;
 }

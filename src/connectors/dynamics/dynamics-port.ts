@@ -19,6 +19,9 @@ import { checkedId } from './contact-writer.js';
 import type { DynamicsClient } from './dynamics-client.js';
 import { ChangeTrackingExpiredError } from './dynamics-errors.js';
 
+/** Dataverse's error code for a row that does not exist (here: the contact an activity is bound to). */
+const OBJECT_DOES_NOT_EXIST = '0x80040217';
+
 /** Contacts fetched per request by id: keeps the $filter well inside URL limits. */
 const BY_ID = 50;
 
@@ -122,8 +125,10 @@ export class DynamicsPort implements CrmPort {
       const result = results[i];
       if (result?.ok) return { ok: true };
       const error = result?.error ?? new Error('the $batch gave no answer for this operation');
-      // A lookup bound to a contact that is gone answers 404: the contact was deleted meanwhile.
-      return { ok: false, contactMissing: result?.status === 404, error };
+      // A lookup bound to a contact that is gone answers 404 "Does Not Exist": deleted meanwhile. A 404
+      // for the table itself (the solution is not installed) is a failure to report, not a skip.
+      const contactMissing = result?.status === 404 && result.error?.detail.code === OBJECT_DOES_NOT_EXIST;
+      return { ok: false, contactMissing, error };
     });
   }
 

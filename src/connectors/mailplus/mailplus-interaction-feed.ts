@@ -40,6 +40,14 @@ export class MailplusInteractionFeed {
     this.#clock = options.clock ?? systemClock;
   }
 
+  /**
+   * Learns Mail+'s clock from a Date header (the port's serviceTime call, each feed's first page). Until
+   * it knows, a window ends at koppel's now: what Mail+ stamped in koppel's future comes a pass later.
+   */
+  observeServiceTime(serviceTime: number | undefined): void {
+    if (serviceTime !== undefined) this.#serviceAheadMs = serviceTime - this.#clock.now();
+  }
+
   static startingAt(fromMs: number): WindowCheckpoint {
     return { until: fromMs, seen: [] };
   }
@@ -65,9 +73,7 @@ export class MailplusInteractionFeed {
           seen,
           overlapMs: this.#overlapMs,
           rememberAtMost: this.#rememberAtMost,
-          onServiceTime: (serviceTime) => {
-            if (serviceTime !== undefined) this.#serviceAheadMs = serviceTime - this.#clock.now();
-          },
+          onServiceTime: (serviceTime) => this.observeServiceTime(serviceTime),
         },
       );
     });

@@ -43,8 +43,10 @@ export class MailplusPort implements MarketingPort {
     );
   }
 
-  serviceTime(now: number): Promise<number | undefined> {
-    return this.connector.serviceTime(now);
+  async serviceTime(now: number): Promise<number | undefined> {
+    const serviceTime = await this.connector.serviceTime(now);
+    this.#interactions.observeServiceTime(serviceTime);
+    return serviceTime;
   }
 
   feedStart(fromMs: number): string {
