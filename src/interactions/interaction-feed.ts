@@ -80,8 +80,16 @@ export class InteractionFeed {
     try {
       await this.#pass(tenantId, settings, result, status);
     } catch (error) {
+      const e = coerceError(error);
       status.errors++;
-      status.lastError = coerceError(error).message;
+      status.lastErrorAt = this.deps.clock.now();
+      status.lastErrorKind = e.name;
+      this.deps
+        .log()
+        .error(
+          { event: 'interactions.pass-failed', tenant: tenantId, error: e.name, reason: e.message },
+          'interactions pass failed; its window is read again',
+        );
       throw error;
     }
     status.lastReadAt = this.deps.clock.now();

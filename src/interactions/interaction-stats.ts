@@ -11,9 +11,13 @@ export interface InteractionStatus {
   written: Record<InteractionType, number>;
   /** Skipped, never stored: contacts koppel does not link, and contacts removed meanwhile. */
   skipped: { unlinked: number; removed: number };
-  /** Passes that failed (their window is read again), and the last failure's message. */
+  /**
+   * Passes that failed (their window is read again), and when and of which class the last one was:
+   * no message, as a remote system may quote a value in it (the log has it, by ids).
+   */
   errors: number;
-  lastError: string | null;
+  lastErrorAt: number | null;
+  lastErrorKind: string | null;
 }
 
 export function emptyStatus(enabled: boolean): InteractionStatus {
@@ -24,6 +28,7 @@ export function emptyStatus(enabled: boolean): InteractionStatus {
     written: { sent: 0, opened: 0, clicked: 0, bounced: 0 },
     skipped: { unlinked: 0, removed: 0 },
     errors: 0,
-    lastError: null,
+    lastErrorAt: null,
+    lastErrorKind: null,
   };
 }
