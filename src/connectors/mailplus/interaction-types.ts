@@ -45,5 +45,9 @@ export const mailingDetailsSchema = z.looseObject({
 });
 export type MailingDetails = z.output<typeof mailingDetailsSchema>;
 
-/** Items per page asked of the interaction feeds: Mail+ documents no maximum; full pages keep calls few. */
-export const INTERACTIONS_PAGE_SIZE = 1000;
+/**
+ * Page sizes asked of the interaction feeds, largest first: Mail+ documents no maximum, and full pages
+ * keep calls few (a million interactions in about 200 calls). A refused size (400) steps down, as the
+ * updates feed does (UPDATES_PAGE_SIZES).
+ */
+export const INTERACTIONS_PAGE_SIZES = [5000, 2000, 1000, 500, 200, 100] as const;

@@ -1,6 +1,6 @@
 import { type KoppelError, PermanentError, RetryableError } from '../../errors.js';
 import {
-  INTERACTIONS_PAGE_SIZE,
+  INTERACTIONS_PAGE_SIZES,
   interactionsResponseSchema,
   type MailingDetails,
   mailingDetailsSchema,
@@ -65,6 +65,7 @@ export class MailplusClient {
   readonly #http: MailplusHttp;
   readonly #onUpdatesPageRefused: (refused: number, next: number) => void;
   #updatesPageSize: number = UPDATES_PAGE_SIZES[0];
+  #interactionsPageSize: number = INTERACTIONS_PAGE_SIZES[0];
 
   constructor(options: MailplusClientOptions) {
     const { onUpdatesPageRefused, ...httpOptions } = options;
@@ -189,6 +190,25 @@ export class MailplusClient {
     type: 'sent' | 'opened' | 'clicked' | 'bounced',
     query: InteractionsPageQuery,
   ): Promise<InteractionsPage> {
+    if (query.pageSize !== undefined) return this.#interactions(type, query, query.pageSize);
+    for (;;) {
+      const size = this.#interactionsPageSize;
+      try {
+        return await this.#interactions(type, query, size);
+      } catch (error) {
+        // koppel's dates are always valid: a 400 is the page size refused. At 100 it is thrown.
+        const next = INTERACTIONS_PAGE_SIZES.find((smaller) => smaller < size);
+        if (!isBadRequest(error) || next === undefined) throw error;
+        this.#interactionsPageSize = Math.min(this.#interactionsPageSize, next);
+      }
+    }
+  }
+
+  async #interactions(
+    type: 'sent' | 'opened' | 'clicked' | 'bounced',
+    query: InteractionsPageQuery,
+    pageSize: number,
+  ): Promise<InteractionsPage> {
     const { body, date } = await this.#http.send({
       operation: `GET /mailing-interaction/${type}`,
       method: 'GET',
@@ -196,7 +216,7 @@ export class MailplusClient {
       query: {
         fromChangeDate: new Date(query.fromChangeMs).toISOString(),
         toChangeDate: new Date(query.toChangeMs).toISOString(),
-        pageSize: query.pageSize ?? INTERACTIONS_PAGE_SIZE,
+        pageSize,
         after: query.after,
       },
     });
