@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { enqueueToClaimLatency, type LatencyFigures } from './lib/enqueue-claim-latency.js';
 import { describeMachine } from './lib/machine.js';
 import type { FromWorker, WorkerInit, WorkerResult } from './lib/protocol.js';
 import { median, percentile, round } from './lib/stats.js';
@@ -28,6 +29,8 @@ const HELP = `Usage: npm run bench:queue -- [options]
   --payload-bytes <n>    JSON size of each payload (default 1024)
   --runs <n>             run every scenario n times and report the median run (default 1)
   --cpu-prof <dir>       write a V8 CPU profile of every worker into <dir>
+  --latency-messages <n> enqueue-to-claim latency at one message at a time: messages (default 500; 0 skips)
+  --latency-only         measure only the enqueue-to-claim latency
   -h, --help
 
 PostgreSQL: KOPPEL_BENCH_PG_URL or KOPPEL_TEST_PG_URL; without a reachable server those scenarios are skipped.`;
@@ -75,6 +78,8 @@ const { values: opts } = parseArgs({
     'payload-bytes': { type: 'string', default: '1024' },
     runs: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
+    'latency-messages': { type: 'string', default: '500' },
+    'latency-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -104,6 +109,10 @@ const workerCounts = list('workers', opts.workers!);
 const keys = positiveInt('keys', opts.keys!);
 const payloadBytes = positiveInt('payload-bytes', opts['payload-bytes']!);
 const runs = positiveInt('runs', opts.runs!);
+const latencyMessages =
+  opts['latency-messages'] === '0' ? 0 : positiveInt('latency-messages', opts['latency-messages']!);
+/** The issue's target for an idle deliverer woken by an enqueue (LISTEN/NOTIFY on PostgreSQL). */
+const LATENCY_TARGET_P50_MS = 10;
 const fixedMessages = opts.messages === undefined ? undefined : positiveInt('messages', opts.messages);
 const messagesFor = (batch: number) => fixedMessages ?? (batch >= 100 ? 100_000 : 10_000);
 const warmupFor = (batch: number) => (batch >= 100 ? 2_000 : 200);
@@ -372,7 +381,7 @@ async function main(): Promise<void> {
   );
   note(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
   const out: unknown[] = [];
-  for (const s of list) {
+  for (const s of opts['latency-only'] ? [] : list) {
     if (s.backend === 'postgres' && !pgUrl) continue;
     const all: RunFigures[] = [];
     for (let r = 0; r < runs; r++) {
@@ -409,6 +418,19 @@ async function main(): Promise<void> {
       settings: chosen.settings,
     });
   }
+  const latency: unknown[] = [];
+  for (const backend of ['sqlite', 'postgres'] as const) {
+    if (latencyMessages === 0 || (opts.only !== undefined && opts.only !== backend)) continue;
+    if (backend === 'postgres' && !pgUrl) continue;
+    const figures = await measureLatency(backend, pgUrl);
+    const pass = figures.p50 < LATENCY_TARGET_P50_MS;
+    note(
+      `${backend} enqueue-to-claim, one message at a time: p50 ${figures.p50} ms, p90 ${figures.p90} ms, ` +
+        `p99 ${figures.p99} ms (${figures.messages} messages, ${figures.timeouts} waits timed out; ` +
+        `target p50 < ${LATENCY_TARGET_P50_MS} ms: ${pass ? 'met' : 'MISSED'})`,
+    );
+    latency.push({ backend, ...figures, targetP50Ms: LATENCY_TARGET_P50_MS, pass });
+  }
   for (const s of skipped) if (!opts.json) note(`${s.scenario}: skipped`);
   if (opts.json) {
     process.stdout.write(
@@ -417,9 +439,34 @@ async function main(): Promise<void> {
         machine,
         options: { keys, payloadBytes, runs, batches, postgresWorkers: workerCounts },
         scenarios: out,
+        enqueueToClaim: latency,
         skipped,
       })}\n`,
     );
+  }
+}
+
+/**
+ * An idle deliverer woken by an enqueue. PostgreSQL: producer and consumer are two apps (two pools,
+ * the consumer's LISTEN connection), as two processes would be; SQLite is one process, so one app.
+ */
+async function measureLatency(backend: Backend, url: string | undefined): Promise<LatencyFigures> {
+  const store = await prepareStore(backend, url);
+  const config = loadConfig({ env: store.env });
+  const consumer = await createApp(config, { env: store.env });
+  const producer = backend === 'postgres' ? await createApp(config, { env: store.env }) : consumer;
+  try {
+    return await enqueueToClaimLatency({
+      producer,
+      consumer,
+      tenantId: TENANT,
+      queue: QUEUE,
+      messages: latencyMessages,
+    });
+  } finally {
+    if (producer !== consumer) await producer.close();
+    await consumer.close();
+    await store.cleanup();
   }
 }
 

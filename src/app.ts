@@ -1,8 +1,11 @@
 import { AdminStore } from './admin/admin-store.js';
 import { LoginThrottle } from './admin/login-throttle.js';
 import { SessionStore } from './admin/session-store.js';
+import { OpsAlerts } from './alerts/ops-alerts.js';
+import { SyncHealth } from './alerts/sync-health.js';
 import { AuditLog } from './audit/audit-log.js';
 import { type Clock, type Random, systemClock, systemRandom } from './clock.js';
+import { Cluster } from './cluster/cluster.js';
 import type { KoppelConfig } from './config/config-schema.js';
 import { createConnectorFactory } from './connectors/create-connectors.js';
 import type { DueJob } from './incidents/due-jobs.js';
@@ -18,6 +21,8 @@ import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
 import { type AppLogger, createAppLogger, type Logger } from './log/logger.js';
+import { instrumentedFetch } from './metrics/instrumented-fetch.js';
+import { Metrics } from './metrics/metrics.js';
 import { Outbox } from './notifications/outbox.js';
 import { runNotificationRound } from './notifications/outbox-delivery.js';
 import { createSmtpMailer, type Mailer } from './notifications/smtp-mailer.js';
@@ -27,6 +32,7 @@ import type { Queue } from './queue/queue.js';
 import { type SecurityEvent, SecurityEventLog } from './queue/security-event-log.js';
 import { createSqliteQueue } from './queue/sqlite/sqlite-queue.js';
 import { RetentionJob } from './retention/retention-job.js';
+import { RunHistory } from './runs/run-history.js';
 import { migrate } from './store/migrate.js';
 import { openStore, type Store } from './store/open-store.js';
 import { DefinitionStore } from './sync/definition-store.js';
@@ -79,6 +85,8 @@ export interface App {
   /** Each tenant's third feed: Mail+ interactions into Dataverse activities (off unless switched on). */
   interactions: InteractionFeed;
   retention: RetentionJob;
+  /** The sync-run history (one row per tenant round, its rejects, hourly sums): the console's dashboard. */
+  runs: RunHistory;
   /** Administrator accounts (at most server.maxAdmins with role admin), their sessions and lockout. */
   admins: AdminStore;
   sessions: SessionStore;
@@ -105,6 +113,14 @@ export interface App {
   masterKey: { id: string; source: string; created: boolean };
   /** Migrations applied by this start (empty when the store was up to date). */
   migrationsApplied: string[];
+  /** Prometheus metrics (/metrics on the admin server and the worker listener); tenant ids only. */
+  metrics: Metrics;
+  /** How each tenant's sync rounds last ended, for the metrics and the alerts. */
+  syncHealth: SyncHealth;
+  /** Operational alerts by e-mail (sync failing, dead letters, full resync); one of the due jobs. */
+  alerts: OpsAlerts;
+  /** The workers around this store, their tenant leases and once-per-interval jobs (docs/cluster.md). */
+  cluster: Cluster;
   /** What `koppel run` does every 30 s beside the sync (incidents/due-jobs.ts), in this order. */
   dueJobs: DueJob[];
   close(): Promise<void>;
@@ -129,14 +145,19 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
     if (migration.error) throw migration.error;
     const securityEvents = new SecurityEventLog(store.db, clock, options.onSecurityEvent);
     const keys = new KeyRing(store.db, masters.keys, clock, random, securityEvents);
+    const syncHealth = new SyncHealth(store, clock);
+    // The queue is made below and observed by the metrics, which read its figures at each scrape.
+    const metrics: Metrics = new Metrics({ store, clock, queueStats: () => queue.stats(), syncHealth });
+    const leaseOwner = options.leaseOwner ?? currentLeaseOwner(random.uuid());
     const queueDeps = {
+      observer: metrics,
       store,
       keys,
       clock,
       random,
       config: config.queue,
       onSecurityEvent: options.onSecurityEvent,
-      owner: options.leaseOwner ?? currentLeaseOwner(random.uuid()),
+      owner: leaseOwner,
       processAlive: options.processAlive,
     };
     const queue = store.dialect === 'sqlite' ? createSqliteQueue(queueDeps) : createPostgresQueue(queueDeps);
@@ -148,6 +169,7 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       clock,
       random,
       mailplusOverlapMs: options.mailplusOverlapMs ?? config.sync.mailplusOverlapSeconds * 1000,
+      httpFetch: (tenantId, service) => instrumentedFetch(metrics, clock, service, tenantId),
     });
     const audit = new AuditLog(store, clock, () => logger.get());
     const mailer = lazyMailer(config, options.mailer);
@@ -185,6 +207,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       register: incidents,
       config: config.incidents.signals,
     });
+    const runs = new RunHistory(store, clock, config.runs.retentionDays);
+    const cluster = new Cluster({
+      store,
+      clock,
+      leaseMs: config.cluster.leaseSeconds * 1000,
+      owner: leaseOwner,
+      log: () => logger.get(),
+    });
     const engine = new SyncEngine({
       store,
       queue,
@@ -198,9 +228,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       mapperFor: (tenantId) => definitions.mapperFor(tenantId),
       mailplusFrom: options.mailplusFrom,
       securityEvents,
+      onRound: async (report) => {
+        await runs.record(report);
+      },
+      fence: cluster.coordinator.fence,
       massRemoval: {
         minimum: config.incidents.signals.massRemovalMinimum,
         factor: config.incidents.signals.massRemovalFactor,
+      },
+      onOutcome: async (tenantId, outcome) => {
+        metrics.syncRound(tenantId, outcome.ok);
+        await syncHealth.record(tenantId, outcome);
       },
     });
     const escalation = new Escalation({
@@ -218,6 +256,17 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       config,
       clock,
       outbox,
+      log: () => logger.get(),
+    });
+    const alerts = new OpsAlerts({
+      store,
+      queue,
+      syncHealth,
+      contacts: tenantContacts,
+      outbox,
+      clock,
+      config: config.alerts,
+      operatorEmails: config.notifications.operatorEmails,
       log: () => logger.get(),
     });
     return {
@@ -242,7 +291,8 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
         from: options.interactionsFrom,
         known: new KnownContacts(store),
       }),
-      retention: new RetentionJob({ store, queue, config, clock, audit }),
+      retention: new RetentionJob({ store, queue, config, clock, audit, runs }),
+      runs,
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),
       sessions: new SessionStore(store, clock),
       loginThrottle: new LoginThrottle(store, clock),
@@ -257,9 +307,15 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       escalation,
       masterKey: { id: masters.keys.current.id, source: masters.source, created: masters.created },
       migrationsApplied: migration.applied,
+      metrics,
+      syncHealth,
+      alerts,
+      cluster,
       dueJobs: [
         signals,
         { name: 'reminders', runDue: () => incidentReminders.runDue() },
+        // Before the notifications job, so an alert opened in this round is delivered in it too.
+        alerts,
         {
           name: 'notifications',
           runDue: () => runNotificationRound({ outbox: mailOutbox, escalation, log: () => logger.get() }),

@@ -29,6 +29,8 @@ export interface AdminAccount {
   createdAt: number;
   confidentiality: { version: string; acceptedAt: number };
   recoveryCodesLeft: number;
+  /** Made for enrolment in the console and not enrolled yet: no session until then. */
+  enrolmentPending: boolean;
 }
 
 export interface Enrolment {
@@ -52,7 +54,16 @@ export class AdminStore {
     private readonly maxAdmins: number,
   ) {}
 
-  async add(username: string, role: AdminRole, password: string): Promise<Enrolment> {
+  /**
+   * A new account. With `enrolInConsole` its owner sets up the authenticator at the console's first
+   * sign-in (startEnrolment / finishEnrolment), so the secret is never printed on the operator's terminal.
+   */
+  async add(
+    username: string,
+    role: AdminRole,
+    password: string,
+    options: { enrolInConsole?: boolean } = {},
+  ): Promise<Enrolment> {
     if (!USERNAME.test(username))
       throw new Error(
         `username "${username}" must be 2-32 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter`,
@@ -84,6 +95,7 @@ export class AdminStore {
           totp_key_version: key.version,
           totp_last_step: 0,
           recovery_hashes: JSON.stringify(recoveryCodes.map(sha256)),
+          enrolment_pending: options.enrolInConsole ? 1 : 0,
           confidentiality_version: CONFIDENTIALITY_STATEMENT.version,
           confidentiality_accepted_at: now,
           created_at: now,
@@ -105,6 +117,7 @@ export class AdminStore {
         acceptedAt: Number(r.confidentiality_accepted_at),
       },
       recoveryCodesLeft: (JSON.parse(r.recovery_hashes) as string[]).length,
+      enrolmentPending: Number(r.enrolment_pending) === 1,
     }));
   }
 
@@ -123,6 +136,51 @@ export class AdminStore {
   /** A new TOTP secret and new recovery codes; the old ones and every session stop working. */
   async resetTwoFactor(username: string): Promise<Enrolment> {
     await this.#require(username);
+    return this.#replaceSecret(username);
+  }
+
+  /**
+   * The first step of enrolling in the console: the password is right and the account is waiting for
+   * its authenticator. Each call makes a new secret, so one shown earlier (and perhaps seen by
+   * someone else) stops working; undefined for a wrong password or an account that is enrolled.
+   */
+  async startEnrolment(username: string, password: string): Promise<Enrolment | undefined> {
+    const row = await this.#pendingWithPassword(username, password);
+    return row ? this.#replaceSecret(username) : undefined;
+  }
+
+  /** The second step: a first code from the new authenticator ends the enrolment. */
+  async finishEnrolment(username: string, password: string, code: string): Promise<AdminAccount | undefined> {
+    const row = await this.#pendingWithPassword(username, password);
+    if (!row) return undefined;
+    const step = totpStep(await this.#secret(row), username, code.trim(), this.clock.now());
+    if (step === undefined) return undefined;
+    const updated = await this.store.db
+      .updateTable('admins')
+      .set({ enrolment_pending: 0, totp_last_step: step, updated_at: this.clock.now() })
+      .where('username', '=', username)
+      .where('enrolment_pending', '=', 1)
+      .where('totp_secret', '=', row.totp_secret)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1 ? await this.get(username) : undefined;
+  }
+
+  async #pendingWithPassword(username: string, password: string) {
+    const row = await this.#row(username);
+    const passwordOk = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    return row && passwordOk && Number(row.enrolment_pending) === 1 ? row : undefined;
+  }
+
+  #row(username: string) {
+    return this.store.db.selectFrom('admins').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  async #secret(row: { username: string; totp_key_version: number; totp_secret: Uint8Array }) {
+    const key = await this.keys.version(ADMIN_KEY_ID, Number(row.totp_key_version));
+    return open(key.key, row.totp_secret, totpContext(row.username)).toString('utf8');
+  }
+
+  async #replaceSecret(username: string): Promise<Enrolment> {
     const secret = newTotpSecret();
     const recoveryCodes = Array.from({ length: RECOVERY_CODES }, () => recoveryCode());
     const key = await this.keys.current(ADMIN_KEY_ID);
@@ -161,19 +219,18 @@ export class AdminStore {
   /**
    * Password and second factor (a TOTP code, or a recovery code that is then used up). Undefined for
    * any failure, whichever part was wrong. A TOTP code is accepted once: its time step must be later
-   * than the last accepted one, checked and recorded in one conditional update.
+   * than the last accepted one, checked and recorded in one conditional update. An account still to
+   * enrol in the console is returned for the right password alone, with `enrolmentPending` set: the
+   * caller must send its owner to the enrolment, never open a session.
    */
   async authenticate(username: string, password: string, code: string): Promise<AdminAccount | undefined> {
-    const row = await this.store.db
-      .selectFrom('admins')
-      .selectAll()
-      .where('username', '=', username)
-      .executeTakeFirst();
+    const row = await this.#row(username);
     // An unknown user costs the same scrypt as a known one: timing tells nothing.
     const passwordOk = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !passwordOk) return undefined;
-    const key = await this.keys.version(ADMIN_KEY_ID, Number(row.totp_key_version));
-    const secret = open(key.key, row.totp_secret, totpContext(username)).toString('utf8');
+    // Waiting for its authenticator: the right password says so (the caller opens no session for it).
+    if (Number(row.enrolment_pending) === 1) return this.get(username);
+    const secret = await this.#secret(row);
     const step = totpStep(secret, username, code.trim(), this.clock.now());
     if (step !== undefined) {
       const updated = await this.store.db

@@ -103,6 +103,21 @@ export class AuditLog {
     return (await query.execute()).map(toEntry);
   }
 
+  /**
+   * One page of entries, newest first, for the console: up to `limit` entries before seq `before`
+   * (all when not given), and the seq to ask for the next page (null on the last one).
+   */
+  async page(options: { before?: number; limit: number }): Promise<{
+    entries: AuditEntry[];
+    next: number | null;
+  }> {
+    let query = this.store.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc');
+    if (options.before !== undefined) query = query.where('seq', '<', options.before);
+    const rows = (await query.limit(options.limit + 1).execute()).map(toEntry);
+    const entries = rows.slice(0, options.limit);
+    return { entries, next: rows.length > options.limit ? (entries.at(-1)?.seq ?? null) : null };
+  }
+
   /** Walks the whole chain; the first entry whose stored or recomputed hash does not match is named. */
   async verify(): Promise<AuditVerification> {
     const anchor = await this.store.db.selectFrom('audit_anchor').select(['seq', 'hash']).executeTakeFirst();

@@ -15,7 +15,9 @@ import { registerCommand } from './commands/register.js';
 import { retentionCommand } from './commands/retention.js';
 import { serverCommand } from './commands/server.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
 import { tenantCommand } from './commands/tenant.js';
+import { workerCommand } from './commands/worker.js';
 import { type CliIo, processIo, readAll } from './context.js';
 import { type SecretInput, secretInputFrom } from './secret-input.js';
 
@@ -32,6 +34,7 @@ Examples:
   koppel run                    sync every configured tenant, with the admin server (alias: start)
   koppel admin add alice --accept-confidentiality   the first administrator (password on stdin)
   koppel server                 the admin server alone: https://127.0.0.1:8443
+  koppel worker                 the sync alone; several share the tenants on PostgreSQL (docs/cluster.md)
   koppel doctor                 check the security baseline (exits non-zero on a failure)
   koppel queue stats            what is waiting, in flight and dead-lettered
   koppel dlq list               dead letters with their reasons (never their contents)
@@ -53,6 +56,8 @@ export function buildProgram(
     .exitOverride();
   demoCommand(program, io);
   startCommand(program, io);
+  workerCommand(program, io);
+  statusCommand(program, io);
   serverCommand(program, io);
   migrateCommand(program, io);
   queueCommand(program, io);

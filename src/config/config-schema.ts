@@ -161,6 +161,15 @@ const sync = z.strictObject({
   mailplusOverlapSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
+/** Several workers around one PostgreSQL (docs/cluster.md). */
+const cluster = z.strictObject({
+  /**
+   * How long a tenant lease holds without renewal: a dead worker's tenants move within about this
+   * (plus one heartbeat, a fifth of it). Renewed while working.
+   */
+  leaseSeconds: z.number().min(1).max(600).default(30),
+});
+
 /** A certificate and its key are given together or not at all. */
 function checkTlsPair(
   section: string,
@@ -433,6 +442,45 @@ const incidents = z.strictObject({
   signals: signals.default(signals.parse({})),
 });
 
+/** Prometheus metrics at /metrics (admin server and worker listener). Tenant ids only in labels. */
+const metrics = z.strictObject({
+  /**
+   * A bearer token scrapers send (Authorization: Bearer ...), compared in constant time; also from
+   * KOPPEL_METRICS_TOKEN. Without it /metrics answers only to loopback clients (and the allowlist).
+   */
+  token: z.string().min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)').optional(),
+});
+
+/**
+ * The small plain-HTTP listener of a worker: /healthz, /readyz and /metrics. Loopback by default, so a
+ * worker needs no inbound port from outside; a non-loopback host serves /metrics only with the token.
+ */
+const worker = z.strictObject({
+  listen: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1, 'must name an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+      /** 0 picks any free port. */
+      port: z.number().int().min(0).max(65_535, 'must be a port number from 0 to 65535').default(9464),
+    })
+    .default({ enabled: true, host: '127.0.0.1', port: 9464 }),
+});
+
+/** E-mail alerts to a tenant's technical contact and notifications.operatorEmails (src/alerts/). */
+const alerts = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** A tenant's sync failing for longer than this raises an alert. */
+  failingMinutes: z.number().int().min(1, 'must be at least 1').max(10_080).default(30),
+  /** More dead letters than this for one tenant raises an alert. */
+  deadLetterThreshold: z.number().int().min(0).max(10_000_000).default(100),
+});
+
+/** The sync-run history behind the console's dashboard and runs pages (docs/console-api.md). */
+const runs = z.strictObject({
+  /** Days a round's row and its rejected records are kept (ids and counts only). */
+  retentionDays: z.number().int().min(1, 'must be at least 1').max(366, 'must be at most 366').default(30),
+});
+
 export const configSchema = z.strictObject({
   /** Where koppel keeps its files (SQLite database, key file). */
   dataDir: z.string().min(1).default('.koppel'),
@@ -450,17 +498,23 @@ export const configSchema = z.strictObject({
   queue: queue.default(queue.parse({})),
   log: log.default(log.parse({})),
   sync: sync.default(sync.parse({})),
+  cluster: cluster.default(cluster.parse({})),
   backups: backups.default(backups.parse({})),
   status: status.default(status.parse({})),
   server: server.default(server.parse({})),
   processor: processor.default(processor.parse({})),
   notifications: notifications.default(notifications.parse({})),
   incidents: incidents.default(incidents.parse({})),
+  metrics: metrics.default({}),
+  worker: worker.default(worker.parse({})),
+  alerts: alerts.default(alerts.parse({})),
+  runs: runs.default(runs.parse({})),
 });
 
 export type KoppelConfig = z.infer<typeof configSchema>;
 export type StoreConfig = KoppelConfig['store'];
 export type QueueConfig = KoppelConfig['queue'];
+export type ClusterConfig = KoppelConfig['cluster'];
 export type StatusConfig = KoppelConfig['status'];
 export type ServerConfig = KoppelConfig['server'];
 export type BackupsConfig = KoppelConfig['backups'];
@@ -468,3 +522,6 @@ export type ProcessorConfig = KoppelConfig['processor'];
 export type NotificationsConfig = KoppelConfig['notifications'];
 export type IncidentsConfig = KoppelConfig['incidents'];
 export type SignalsConfig = IncidentsConfig['signals'];
+export type MetricsConfig = KoppelConfig['metrics'];
+export type WorkerConfig = KoppelConfig['worker'];
+export type AlertsConfig = KoppelConfig['alerts'];

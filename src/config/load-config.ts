@@ -14,7 +14,8 @@ export interface ConfigSources {
 /**
  * Environment variables that override the file. Only a few: the rest belongs in the file.
  * KOPPEL_DATA_DIR, KOPPEL_STORE_URL (postgres://… switches to PostgreSQL), KOPPEL_PG_SSL, KOPPEL_LOG_LEVEL,
- * KOPPEL_SMTP_URL (notifications.smtp.url: it may hold the SMTP password, so it may stay out of the file).
+ * KOPPEL_SMTP_URL (notifications.smtp.url: it may hold the SMTP password, so it may stay out of the file),
+ * KOPPEL_METRICS_TOKEN (metrics.token, a secret too).
  */
 function fromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -38,6 +39,8 @@ function fromEnv(env: NodeJS.ProcessEnv, file: Record<string, unknown>): Record<
       smtp: { ...objectAt(notifications, 'smtp'), url: env.KOPPEL_SMTP_URL },
     };
   }
+  if (env.KOPPEL_METRICS_TOKEN)
+    out.metrics = { ...objectAt(file, 'metrics'), token: env.KOPPEL_METRICS_TOKEN };
   return out;
 }
 

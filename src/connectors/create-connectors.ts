@@ -3,6 +3,7 @@ import type { ConnectorFactory } from '../sync/ports/index.js';
 import { dataverseClientFor, mailplusClientFor } from '../tenants/connect.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { DynamicsPort, OrgThrottleRegistry } from './dynamics/index.js';
+import type { HttpFetch } from './http/bound-fetch.js';
 import {
   type MailplusClient,
   MailplusConnector,
@@ -16,6 +17,8 @@ export interface ConnectorFactoryDeps {
   random?: Random;
   /** Mail+ feed overlap; must exceed the feed's visibility lag plus clock skew. */
   mailplusOverlapMs: number;
+  /** The HTTP seam of a tenant's clients per service (metered in createApp); default undici's fetch. */
+  httpFetch?: (tenantId: string, service: 'dataverse' | 'mailplus') => HttpFetch;
 }
 
 /**
@@ -27,7 +30,16 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
   const { clock, random } = deps;
   return async (tenantId, events) => {
     const settings = await deps.tenants.settings(tenantId);
-    const dataverse = dataverseClientFor(settings.dataverse, { throttles, clock, random });
+    const fetch =
+      deps.httpFetch && ((service: 'dataverse' | 'mailplus') => deps.httpFetch!(tenantId, service));
+    const onRateLimited = events.onRateLimited;
+    const dataverse = dataverseClientFor(settings.dataverse, {
+      throttles,
+      clock,
+      random,
+      fetch,
+      onRateLimited,
+    });
     let client: MailplusClient;
     try {
       client = mailplusClientFor(settings.mailplus, {
@@ -35,6 +47,8 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
         clock,
         random,
         onUpdatesPageRefused: events.onPageSizeRefused,
+        fetch,
+        onRateLimited,
       });
     } catch (error) {
       await dataverse.close();

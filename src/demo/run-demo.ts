@@ -8,9 +8,9 @@ import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
 import { startMailplusEmulator } from '../emulators/mailplus/index.js';
 import { demoInteractions } from '../interactions/demo-interactions.js';
 import { createLogger } from '../log/logger.js';
-import { type StatusServer, startStatusServer } from '../status/status-server.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import type { SyncStats } from '../sync/sync-stats.js';
+import { type DemoConsole, openDemoConsole } from './demo-console.js';
 import { demoEdits } from './demo-edits.js';
 
 export interface DemoOptions {
@@ -57,7 +57,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     { clock, log: createLogger('warn'), mailplusOverlapMs: 5_000 },
   );
   const { engine } = app;
-  let status: StatusServer | undefined;
+  let web: DemoConsole | undefined;
   try {
     await app.tenants.add(TENANT, 'Demo BV');
     await app.tenants.updateSettings(TENANT, {
@@ -72,13 +72,9 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
       'mailplus.caFile': join(caDir, 'mailplus.pem'),
     });
     const ctx = await engine.context(TENANT);
-    if (app.config.status.enabled) {
-      const config = { ...app.config, status: { ...app.config.status, port: 0 } };
-      status = await startStatusServer({ app, engine, config, log: createLogger('silent') });
-      const { selfSigned, certFile } = status.certificate;
-      out(
-        `  status API: ${status.url}/status (${selfSigned ? 'self-signed; trust' : 'certificate'} ${certFile})`,
-      );
+    if (app.config.server.enabled) {
+      web = await openDemoConsole(app, engine);
+      for (const line of web.lines) out(line);
     }
 
     out('\n1. Initial load: Dataverse -> Mail+');
@@ -140,7 +136,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     await keepSyncing(engine, clock, options);
     return 0;
   } finally {
-    await status?.close();
+    await web?.server.close();
     await app.close();
     await dataverse.close();
     await mailplus.close();

@@ -93,3 +93,11 @@ export function phoneTasks(
   }
   return tasks;
 }
+
+/**
+ * A phone task without the person: the DPO sees who is to be called by position and role only, never
+ * a name or a number (the DPO role sees no personal data; an admin makes the call).
+ */
+export function withoutPersonalData(task: PhoneTask): PhoneTask {
+  return { ...task, name: null, phone: null };
+}

@@ -111,6 +111,10 @@ export interface PurgeResult {
   expired: number;
 }
 
+export type { WaitForWorkOptions, WaitOutcome } from './queue-wakeup.js';
+
+import type { WaitForWorkOptions, WaitOutcome } from './queue-wakeup.js';
+
 export interface Queue {
   /** Atomic: all items are stored, or none. Results are in item order. */
   enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]>;
@@ -144,4 +148,15 @@ export interface Queue {
    * other machines are left alone. Returns how many messages came free. Run it at start.
    */
   releaseOrphanedLeases(): Promise<number>;
+  /**
+   * A mark for `waitForWork`: take it before a claim, and if the claim comes back empty, wait with it;
+   * an enqueue in between then ends the wait at once. Also starts listening (PostgreSQL LISTEN).
+   */
+  workMark(queue: string): Promise<number>;
+  /**
+   * For an idle deliverer: resolves 'notified' as soon as something is enqueued to `queue` (by any
+   * process on PostgreSQL, by this one on SQLite), or 'timeout' after `timeoutMs` on the clock.
+   * Rejects when `signal` aborts. A notification says "look", not "there is a message for you".
+   */
+  waitForWork(options: WaitForWorkOptions): Promise<WaitOutcome>;
 }

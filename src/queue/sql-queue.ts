@@ -27,6 +27,8 @@ import type {
   Queue,
   SettleResult,
 } from './queue.js';
+import type { QueueSignals } from './queue-signals.js';
+import type { WaitForWorkOptions, WaitOutcome } from './queue-wakeup.js';
 import { type SecurityEvent, SecurityEventLog } from './security-event-log.js';
 
 export interface SqlQueueDeps {
@@ -37,12 +39,21 @@ export interface SqlQueueDeps {
   config: QueueConfig;
   /** The backend's hot-path statements. */
   backend: QueueBackend;
+  /** How idle deliverers are woken by an enqueue (LISTEN/NOTIFY or in-process). */
+  signals: QueueSignals;
+  /** Told of every settlement, for the metrics (counts per tenant and queue). */
+  observer?: QueueObserver;
   /** Called after a security event was stored, e.g. to open an incident. */
   onSecurityEvent?: (event: SecurityEvent) => void;
   /** This process, named in every lease token it takes (see lease-owner.ts). */
   owner: LeaseOwner;
   /** Whether a pid runs on this machine; tests pass their own. */
   processAlive?: (pid: number) => boolean;
+}
+
+export interface QueueObserver {
+  completed(messages: readonly ClaimedMessage[]): void;
+  deadLettered(messages: readonly ClaimedMessage[], reason: string): void;
 }
 
 interface Prepared {
@@ -104,9 +115,22 @@ export class SqlQueue extends DeadLetterStore implements Queue {
     return row && { payload: await this.#codec.open(row) };
   }
 
+  async workMark(queue: string): Promise<number> {
+    await this.deps.signals.ready();
+    return this.deps.signals.wakeup.mark(queue);
+  }
+
+  async waitForWork(options: WaitForWorkOptions): Promise<WaitOutcome> {
+    await this.deps.signals.ready();
+    return this.deps.signals.wakeup.wait(options);
+  }
+
   async enqueue(items: readonly EnqueueItem[]): Promise<EnqueueResult[]> {
     try {
-      return await this.#enqueue(items);
+      const results = await this.#enqueue(items);
+      const woken = items.filter((_, i) => results[i]?.status !== 'duplicate').map((item) => item.queue);
+      if (woken.length > 0) this.deps.signals.afterCommit?.(woken);
+      return results;
     } catch (error) {
       if (!isTerminatedWrite(error)) throw error;
       const tenants = [...new Set(items.map((i) => i.tenantId))].join(', ');
@@ -159,6 +183,8 @@ export class SqlQueue extends DeadLetterStore implements Queue {
         }
       }
       await flush();
+      const woken = prepared.filter((_, i) => results[i]?.status !== 'duplicate').map((p) => p.item.queue);
+      if (woken.length > 0) await this.deps.signals.inTransaction?.(trx, woken);
       return results;
     });
   }
@@ -240,8 +266,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
     return this.#settleLeases(messages, (leases) => this.deps.backend.renew(leases, leaseUntil));
   }
 
-  complete(messages: readonly ClaimedMessage[]): Promise<SettleResult[]> {
-    return this.#settleLeases(messages, (leases) => this.deps.backend.complete(leases));
+  async complete(messages: readonly ClaimedMessage[]): Promise<SettleResult[]> {
+    const results = await this.#settleLeases(messages, (leases) => this.deps.backend.complete(leases));
+    this.deps.observer?.completed(messages.filter((_, i) => results[i]?.status === 'ok'));
+    return results;
   }
 
   async abandon(messages: readonly ClaimedMessage[], options: AbandonOptions = {}): Promise<SettleResult[]> {
@@ -302,6 +330,10 @@ export class SqlQueue extends DeadLetterStore implements Queue {
         .where('seq', 'in', seqs)
         .returning('seq')
         .execute(),
+    );
+    this.deps.observer?.deadLettered(
+      messages.filter((_, i) => results[i]?.status === 'ok'),
+      reason,
     );
     return results.map((r) => (r.status === 'ok' ? { ...r, status: 'dead-lettered' } : r));
   }

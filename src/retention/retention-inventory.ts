@@ -1,6 +1,7 @@
 import type { KoppelConfig } from '../config/config-schema.js';
 import { incidentInventory } from '../incidents/incident-retention.js';
 import { listLogFiles, logDir, logFileDueAt } from '../log/log-files.js';
+import { syncRunsInventory } from '../runs/run-history.js';
 import type { Store } from '../store/open-store.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +14,8 @@ export type RetentionClassId =
   | 'security-events'
   | 'audit-log'
   | 'terminated-tenants'
-  | 'incidents';
+  | 'incidents'
+  | 'sync-runs';
 
 /** What is held now in one class of stored data, and when the oldest of it is due for deletion. */
 export interface RetentionInventory {
@@ -77,6 +79,7 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number>('at').as('oldest')])
     .executeTakeFirstOrThrow();
   const incidents = await incidentInventory(store);
+  const syncRuns = await syncRunsInventory(store);
   return [
     {
       id: 'queue-payloads',
@@ -141,6 +144,14 @@ export async function takeInventory(store: Store, config: KoppelConfig): Promise
       items: incidents.items,
       oldestAt: incidents.oldestAt,
       dueAt: incidents.dueAt,
+      purgedByJob: true,
+    },
+    {
+      id: 'sync-runs',
+      policy: `the sync-run history (one row per tenant round, its rejected records and hourly sums: ids, counts and reasons, no personal data), deleted ${config.runs.retentionDays} days after the round (runs.retentionDays)`,
+      items: syncRuns.items,
+      oldestAt: syncRuns.oldestAt,
+      dueAt: syncRuns.oldestAt === null ? null : syncRuns.oldestAt + config.runs.retentionDays * DAY_MS,
       purgedByJob: true,
     },
   ];

@@ -5,6 +5,7 @@ import { coerceError } from '../errors.js';
 import { purgeDueIncidents } from '../incidents/incident-retention.js';
 import { logDir, purgeLogFiles } from '../log/log-files.js';
 import type { Queue } from '../queue/queue.js';
+import { RunHistory } from '../runs/run-history.js';
 import type { Store } from '../store/open-store.js';
 import { deleteDueTenants } from '../tenants/offboarding.js';
 import { type RetentionClassId, type RetentionInventory, takeInventory } from './retention-inventory.js';
@@ -19,6 +20,8 @@ export interface RetentionJobDeps {
   config: KoppelConfig;
   audit: AuditLog;
   clock?: Clock;
+  /** The sync-run history, purged after runs.retentionDays; default one on `store`. */
+  runs?: RunHistory;
 }
 
 export interface RetentionRoundResult {
@@ -48,6 +51,7 @@ export class RetentionJob {
   constructor(private readonly deps: RetentionJobDeps) {
     this.#clock = deps.clock ?? systemClock;
     const { queue, config } = deps;
+    const runs = deps.runs ?? new RunHistory(deps.store, this.#clock, config.runs.retentionDays);
     this.#purges = [
       {
         classes: ['dead-letters', 'duplicate-detection', 'queue-payloads'],
@@ -76,6 +80,10 @@ export class RetentionJob {
       {
         classes: ['incidents'],
         purge: async (now) => ({ incidents: await purgeDueIncidents(deps.store, now) }),
+      },
+      {
+        classes: ['sync-runs'],
+        purge: async (now) => ({ 'sync-runs': await runs.purge(now) }),
       },
       {
         classes: ['log-files'],

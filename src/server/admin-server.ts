@@ -20,22 +20,35 @@ import {
 } from 'fastify-type-provider-zod';
 import type { App } from '../app.js';
 import type { AuditInput } from '../audit/audit-log.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { ConfigError } from '../errors.js';
+import { readiness } from '../metrics/readiness.js';
 import { type StatusCertificate, statusCertificate } from '../status/status-certificate.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { listenError } from '../tls/listen-error.js';
 import { addressList, isAllowed } from './client-access.js';
+import { auditPageRoutes } from './routes/audit-page-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { deadLetterOverviewRoutes } from './routes/dead-letter-overview-routes.js';
+import { enrolmentRoutes } from './routes/enrolment-routes.js';
 import { incidentAssessRoutes } from './routes/incident-assess-routes.js';
+import { incidentBoardRoutes } from './routes/incident-board-routes.js';
 import { incidentDocumentRoutes } from './routes/incident-document-routes.js';
 import { incidentNotifyRoutes } from './routes/incident-notify-routes.js';
 import { incidentRoutes } from './routes/incident-routes.js';
+import { mappingPreviewRoutes } from './routes/mapping-preview-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { notificationsRoutes } from './routes/notifications-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { registerPdfRoutes } from './routes/register-pdf-routes.js';
+import { runsRoutes } from './routes/runs-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tenantContactsRoutes } from './routes/tenant-contacts-routes.js';
+import { tenantPauseRoutes } from './routes/tenant-pause-routes.js';
 import { tenantRemovalsRoutes } from './routes/tenant-removals-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
+import { tenantTerminateRoutes } from './routes/tenant-terminate-routes.js';
 import { SESSION_COOKIE, sessionToken } from './session-cookie.js';
 
 export interface AdminServerOptions {
@@ -228,13 +241,9 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
     '/readyz',
     { schema: { hide: true }, config: { access: { public: true } } },
     async (_request, reply) => {
-      // Ready when the store answers; nothing else is said (no tenant ids, no counts).
-      try {
-        await app.tenants.list();
-        return { ready: true };
-      } catch {
-        return reply.code(503).send({ ready: false });
-      }
+      // Ready when the store answers with this code's migrations; only failed check names are said.
+      const result = await readiness(app);
+      return result.ready ? { ready: true } : reply.code(503).send(result);
     },
   );
   api.get('/api/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
@@ -243,16 +252,28 @@ export async function buildAdminServer(options: AdminServerOptions): Promise<{
   await server.register(async (scope) => {
     const routes = scope.withTypeProvider<ZodTypeProvider>();
     sessionRoutes(routes, deps);
+    enrolmentRoutes(routes, deps);
     queueRoutes(routes, deps);
+    deadLetterOverviewRoutes(routes, deps);
     tenantRoutes(routes, deps);
     tenantRemovalsRoutes(routes, deps);
+    tenantTerminateRoutes(routes, deps);
+    mappingPreviewRoutes(routes, deps);
     opsRoutes(routes, deps);
     incidentAssessRoutes(routes, deps);
     incidentDocumentRoutes(routes, deps);
     tenantContactsRoutes(routes, deps);
     notificationsRoutes(routes, deps);
     incidentNotifyRoutes(routes, deps);
+    incidentBoardRoutes(routes, deps);
     incidentRoutes(routes, deps);
+    registerPdfRoutes(routes, deps);
+    auditPageRoutes(routes, deps);
+    consoleRoutes(routes, deps);
+    metricsRoutes(routes, deps);
+    dashboardRoutes(routes, deps);
+    runsRoutes(routes, deps);
+    tenantPauseRoutes(routes, deps);
   });
   return { server, certificate };
 }

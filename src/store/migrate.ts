@@ -96,6 +96,26 @@ export async function migrate(store: Store): Promise<MigrationOutcome> {
 }
 
 /**
+ * How the store's migrations differ from this code's: `pending` are in the code but not applied,
+ * `unknown` are applied but not in the code (a newer koppel migrated the store). Both empty: current.
+ */
+export async function migrationDrift(store: Store): Promise<{ pending: string[]; unknown: string[] }> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new SqlFileMigrationProvider(migrationsDir(store.dialect)),
+    migrationTableSchema: store.dialect === 'postgres' ? await currentSchema(store) : undefined,
+  });
+  const known = await migrator.getMigrations();
+  const names = new Set(known.map((m) => m.name));
+  // Kysely's own bookkeeping table, in the store's schema (search_path on PostgreSQL).
+  const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db);
+  return {
+    pending: known.filter((m) => m.executedAt === undefined).map((m) => m.name),
+    unknown: rows.map((r) => r.name).filter((name) => !names.has(name)),
+  };
+}
+
+/**
  * Kysely checks for its bookkeeping tables by introspecting every schema of the database; a schema that
  * another process drops meanwhile (another koppel's, a test's) fails that query with 3F000 "schema ...
  * does not exist" although nothing is wrong with ours. Such a race is tried again, a few times.

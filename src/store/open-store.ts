@@ -38,6 +38,20 @@ export interface PostgresAccess {
    * reused (no parse and plan per call); a name must always stand for the same text.
    */
   query<R>(text: string, values: readonly unknown[], name?: string): Promise<R[]>;
+  /**
+   * LISTENs on `channel` on a connection of its own (outside the pool, so it never holds a pooled
+   * one). `onLost` is called once when that connection breaks; listen again to resume. Closed with
+   * the store.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: (error: Error) => void,
+  ): Promise<Listening>;
+}
+
+export interface Listening {
+  close(): Promise<void>;
 }
 
 export interface Store {
@@ -140,14 +154,48 @@ function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>): Sto
           rejectUnauthorized: config.ssl === 'verify-full',
           ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}),
         };
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: withoutSslMode(config.url),
     ssl,
-    max: config.poolSize,
     // BIGINT columns hold epoch milliseconds and sequence numbers, all well inside 2^53.
-    types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
-  });
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+    },
+  };
+  const pool = new pg.Pool({ ...connection, max: config.poolSize });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
+  const listen = async (
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: (error: Error) => void,
+  ): Promise<Listening> => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`listen: bad channel name ${channel}`);
+    const client = new pg.Client(connection);
+    let lost = false;
+    const lose = (error: Error) => {
+      if (lost) return;
+      lost = true;
+      listeners.delete(client);
+      onLost(error);
+    };
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    client.on('error', lose);
+    client.on('end', () => lose(new Error('the LISTEN connection ended')));
+    await client.connect();
+    listeners.add(client);
+    await client.query(`LISTEN ${channel}`);
+    return {
+      close: async () => {
+        lost = true;
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      },
+    };
+  };
   return {
     db,
     dialect: 'postgres',
@@ -155,9 +203,15 @@ function openPostgres(config: Extract<StoreConfig, { driver: 'postgres' }>): Sto
     postgres: {
       query: async <R>(text: string, values: readonly unknown[], name?: string) =>
         (await pool.query<R & pg.QueryResultRow>({ text, values: values as unknown[], name })).rows as R[],
+      listen,
     },
     writeTransaction: (fn) => db.transaction().execute((trx: Transaction<Database>) => fn(trx)),
-    close: () => db.destroy(),
+    close: async () => {
+      const open = [...listeners];
+      listeners.clear();
+      await Promise.all(open.map((client) => client.end().catch(() => {})));
+      await db.destroy();
+    },
   };
 }
 

@@ -26,6 +26,33 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_evidence: IncidentEvidenceTable;
+  sync_health: SyncHealthTable;
+  ops_alerts: OpsAlertsTable;
+  sync_runs: SyncRunsTable;
+  sync_run_rejects: SyncRunRejectsTable;
+  sync_run_hours: SyncRunHoursTable;
+  cluster_workers: ClusterWorkersTable;
+  tenant_leases: TenantLeasesTable;
+  cluster_jobs: ClusterJobsTable;
+}
+
+/** Migration 0019: the last outcome of a tenant's sync rounds (error class and service, never a message). */
+export interface SyncHealthTable {
+  tenant_id: string;
+  last_ok_at: number | null;
+  failing_since: number | null;
+  error_kind: string | null;
+  error_class: string | null;
+  updated_at: number;
+}
+
+/** Migration 0019: one open operational alert per tenant and kind (src/alerts/). */
+export interface OpsAlertsTable {
+  tenant_id: string;
+  kind: string;
+  opened_at: number;
+  /** JSON: counts and error classes. */
+  detail: string;
 }
 
 export interface TenantsTable {
@@ -172,6 +199,8 @@ export interface AdminsTable {
   totp_last_step: ColumnType<number, number | undefined, number>;
   /** JSON array of SHA-256 hashes of the recovery codes not yet used. */
   recovery_hashes: string;
+  /** 1 until the owner has enrolled an authenticator in the console (migration 0020). */
+  enrolment_pending: ColumnType<number, number | undefined, number>;
   confidentiality_version: string;
   confidentiality_accepted_at: number;
   created_at: number;
@@ -287,4 +316,79 @@ export interface IncidentEvidenceTable {
   sha256: string;
   added_at: number;
   added_by: string;
+}
+
+/** Migration 0015: the sync-run history, one row per tenant round (ids and counts only). */
+export interface SyncRunsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: 'initial' | 'live' | 'resync';
+  started_at: number;
+  ended_at: number;
+  outcome: 'ok' | 'failed';
+  dataverse_read: number;
+  mailplus_read: number;
+  dataverse_written: number;
+  mailplus_written: number;
+  rejected: number;
+  retries: number;
+  rate_limited: number;
+  error_class: string | null;
+  error_code: string | null;
+}
+
+/** Migration 0015: a record a round rejected, one row per field; ids, field names and rules only. */
+export interface SyncRunRejectsTable {
+  id: Generated<number>;
+  run_id: number;
+  tenant_id: string;
+  at: number;
+  side: string;
+  contact_id: string;
+  field: string | null;
+  rule: string;
+  reason: string;
+  dead_letter_seq: number | null;
+}
+
+/** Migration 0015: each tenant's rounds summed per UTC hour, for the dashboard's charts. */
+export interface SyncRunHoursTable {
+  tenant_id: string;
+  /** ms epoch of the hour's start. */
+  hour: number;
+  rounds: number;
+  failed: number;
+  dataverse_read: number;
+  mailplus_read: number;
+  dataverse_written: number;
+  mailplus_written: number;
+  rejected: number;
+  retries: number;
+  rate_limited: number;
+  last_ok_at: number | null;
+}
+
+/** A worker process of the cluster (migration 0016, docs/cluster.md); live while its heartbeat is fresh. */
+export interface ClusterWorkersTable {
+  worker_id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** Who syncs a tenant; `token` (the fence) counts up on every acquisition. */
+export interface TenantLeasesTable {
+  tenant: string;
+  owner: string | null;
+  token: number;
+  expires_at: number;
+  acquired_at: number;
+}
+
+/** A job that runs once per interval across the cluster. */
+export interface ClusterJobsTable {
+  job: string;
+  owner: string | null;
+  last_run_at: number;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
+import { type Fence, fenced, NO_FENCE } from './fence.js';
 
 /**
  * The two feeds, markers of the one-off phases of a tenant's first load, the generation of a full
@@ -24,6 +25,7 @@ export class CheckpointStore {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly fence: Fence = NO_FENCE,
   ) {}
 
   async get(tenantId: string, source: CheckpointSource): Promise<string | null> {
@@ -39,28 +41,34 @@ export class CheckpointStore {
   /** Call only after the changes before this position are durably enqueued. */
   async set(tenantId: string, source: CheckpointSource, position: string): Promise<void> {
     const updated_at = this.clock.now();
-    await this.store.db
-      .insertInto('sync_checkpoints')
-      .values({ tenant_id: tenantId, source, position, updated_at })
-      .onConflict((oc) => oc.columns(['tenant_id', 'source']).doUpdateSet({ position, updated_at }))
-      .execute();
+    await fenced(this.store, this.fence, tenantId, (db) =>
+      db
+        .insertInto('sync_checkpoints')
+        .values({ tenant_id: tenantId, source, position, updated_at })
+        .onConflict((oc) => oc.columns(['tenant_id', 'source']).doUpdateSet({ position, updated_at }))
+        .execute(),
+    );
   }
 
   /** Stores `position` unless one is stored already; returns the one that is stored (the first wins). */
   async setOnce(tenantId: string, source: CheckpointSource, position: string): Promise<string> {
-    await this.store.db
-      .insertInto('sync_checkpoints')
-      .values({ tenant_id: tenantId, source, position, updated_at: this.clock.now() })
-      .onConflict((oc) => oc.columns(['tenant_id', 'source']).doNothing())
-      .execute();
+    await fenced(this.store, this.fence, tenantId, (db) =>
+      db
+        .insertInto('sync_checkpoints')
+        .values({ tenant_id: tenantId, source, position, updated_at: this.clock.now() })
+        .onConflict((oc) => oc.columns(['tenant_id', 'source']).doNothing())
+        .execute(),
+    );
     return (await this.get(tenantId, source)) ?? position;
   }
 
   async clear(tenantId: string, source: CheckpointSource): Promise<void> {
-    await this.store.db
-      .deleteFrom('sync_checkpoints')
-      .where('tenant_id', '=', tenantId)
-      .where('source', '=', source)
-      .execute();
+    await fenced(this.store, this.fence, tenantId, (db) =>
+      db
+        .deleteFrom('sync_checkpoints')
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', source)
+        .execute(),
+    );
   }
 }

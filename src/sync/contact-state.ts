@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
 import type { Database, SyncContactsTable } from '../store/schema.js';
+import { type Fence, fenced, NO_FENCE } from './fence.js';
 
 /** What koppel remembers of one contact: keyed hashes per field and the person's consent; no values. */
 export interface ContactState {
@@ -51,6 +52,7 @@ export class ContactStateStore {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly upgrade: (state: ContactState) => void = () => {},
+    private readonly fence: Fence = NO_FENCE,
   ) {}
 
   async update<T>(
@@ -60,6 +62,7 @@ export class ContactStateStore {
   ): Promise<T> {
     const unique = [...new Set(ids)];
     return this.store.writeTransaction(async (trx) => {
+      await this.fence.check(trx, tenantId);
       const states = await this.#load(trx, tenantId, unique, true);
       // Taken before the upgrade, so a state read in an old form is written back in the new one.
       const before = new Map([...states].map(([id, state]) => [id, JSON.stringify(state)]));
@@ -83,15 +86,16 @@ export class ContactStateStore {
 
   /** Stamps the contacts full resync `generation` has read (those koppel keeps a state for). */
   async markResyncSeen(tenantId: string, ids: readonly string[], generation: number): Promise<void> {
-    const db = this.store.db;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await db
-        .updateTable('sync_contacts')
-        .set({ resync_seen: generation })
-        .where('tenant_id', '=', tenantId)
-        .where('contact_id', 'in', ids.slice(i, i + CHUNK))
-        .execute();
-    }
+    await fenced(this.store, this.fence, tenantId, async (db) => {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await db
+          .updateTable('sync_contacts')
+          .set({ resync_seen: generation })
+          .where('tenant_id', '=', tenantId)
+          .where('contact_id', 'in', ids.slice(i, i + CHUNK))
+          .execute();
+      }
+    });
   }
 
   /**

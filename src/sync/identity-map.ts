@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/open-store.js';
+import { type Fence, fenced, NO_FENCE } from './fence.js';
 
 const CHUNK = 500;
 
@@ -14,6 +15,7 @@ export class IdentityMap {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly fence: Fence = NO_FENCE,
   ) {}
 
   /** contactid -> Mail+ externalId, for every id given. */
@@ -51,13 +53,15 @@ export class IdentityMap {
       mailplus_id,
       linked_at: now,
     }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.store.db
-        .insertInto('sync_identities')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    await fenced(this.store, this.fence, tenantId, async (db) => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await db
+          .insertInto('sync_identities')
+          .values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    });
     const stored = await this.toMailplus(tenantId, [...links.keys()]);
     return [...links]
       .filter(([contactId, mailplusId]) => stored.get(contactId) !== mailplusId)

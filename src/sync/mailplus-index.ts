@@ -1,4 +1,5 @@
 import type { Store } from '../store/open-store.js';
+import { type Fence, fenced, NO_FENCE } from './fence.js';
 
 /** What the first load needs to know of one existing Mail+ contact: ids, a keyed e-mail hash, consent. */
 export interface IndexEntry {
@@ -14,28 +15,35 @@ const CHUNK = 500;
 
 /** The index of existing Mail+ contacts, kept only while a tenant's first load runs. Never addresses. */
 export class MailplusIndex {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly fence: Fence = NO_FENCE,
+  ) {}
 
   async clear(tenantId: string): Promise<void> {
-    await this.store.db.deleteFrom('sync_mailplus_index').where('tenant_id', '=', tenantId).execute();
+    await fenced(this.store, this.fence, tenantId, (db) =>
+      db.deleteFrom('sync_mailplus_index').where('tenant_id', '=', tenantId).execute(),
+    );
   }
 
   async add(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      await this.store.db
-        .insertInto('sync_mailplus_index')
-        .values(
-          entries.slice(i, i + CHUNK).map((e) => ({
-            tenant_id: tenantId,
-            mailplus_id: e.mailplusId,
-            email_hash: e.emailHash,
-            opted_out: e.optedOut ? 1 : 0,
-            off_bits: JSON.stringify(e.offBits),
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    await fenced(this.store, this.fence, tenantId, async (db) => {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        await db
+          .insertInto('sync_mailplus_index')
+          .values(
+            entries.slice(i, i + CHUNK).map((e) => ({
+              tenant_id: tenantId,
+              mailplus_id: e.mailplusId,
+              email_hash: e.emailHash,
+              opted_out: e.optedOut ? 1 : 0,
+              off_bits: JSON.stringify(e.offBits),
+            })),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    });
   }
 
   /** The entries whose Mail+ id, or whose e-mail hash, is one of `values`. */

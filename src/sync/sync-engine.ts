@@ -7,17 +7,22 @@ import type { Store } from '../store/open-store.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ContactStateStore } from './contact-state.js';
+import type { Fence } from './fence.js';
 import { fieldHasherFor } from './field-hash-key.js';
 import { upgradeState } from './hash-upgrade.js';
 import { IdentityMap } from './identity-map.js';
 import { MailplusIndex } from './mailplus-index.js';
 import type { ConnectorFactory } from './ports/index.js';
 import { type MassRemovalThresholds, RemovalGuard } from './removal-guard.js';
+import { type RoundReport, type RoundReporter, watchRound } from './round-report.js';
 import type { SyncContext } from './sync-context.js';
 import type { SyncMapper } from './sync-mapper.js';
 import { SyncStats } from './sync-stats.js';
 import { TenantGuard } from './tenant-guard.js';
 import { type RoundResult, syncRound } from './tenant-sync.js';
+
+/** How a round ended, for sync health and alerts (the error itself, classified there). */
+export type RoundOutcome = { ok: true } | { ok: false; error: unknown };
 
 /** What the engine is built from; createApp passes its own parts. */
 export interface SyncEngineDeps {
@@ -37,6 +42,15 @@ export interface SyncEngineDeps {
   securityEvents?: SecurityEventSink;
   /** When a round's removals pause a tenant's removals; default max(50, 10 x its average). */
   massRemoval?: MassRemovalThresholds;
+  /** Told about every round, ok or failed (the run history); a failure to record only logs. */
+  onRound?: RoundReporter;
+  /**
+   * Told how every round of an active tenant ended, with the error itself (sync health, metrics and
+   * alerts: src/alerts/ classify it by its detail); its own failure is not the round's, so it only logs.
+   */
+  onOutcome?: (tenantId: string, outcome: RoundOutcome) => Promise<void>;
+  /** Checked by every sync-state write: the cluster's tenant leases (docs/cluster.md); default none. */
+  fence?: Fence;
 }
 
 interface TenantHandle {
@@ -45,6 +59,14 @@ interface TenantHandle {
   /** When the last round that completed ended (ms epoch); null before the first. */
   lastRoundAt: number | null;
   close(): Promise<void>;
+}
+
+/** A round was asked of a paused tenant: nothing ran, and it syncs again once resumed. */
+export class TenantPausedError extends Error {
+  constructor(tenantId: string) {
+    super(`tenant ${tenantId} is paused; it syncs again once resumed (koppel tenant resume ${tenantId})`);
+    this.name = 'TenantPausedError';
+  }
 }
 
 /** Runs the two-way sync of one or more tenants: rounds of polling both sides and delivering. */
@@ -62,12 +84,53 @@ export class SyncEngine {
     const tenant = await this.deps.tenants.get(tenantId);
     if (tenant.status !== 'active') {
       await this.#drop(tenantId);
+      if (tenant.status === 'paused') throw new TenantPausedError(tenantId);
       throw new Error(`tenant ${tenantId} is ${tenant.status}; its sync has stopped`);
     }
-    const handle = await this.#handle(tenantId);
-    const result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    let handle: TenantHandle;
+    try {
+      handle = await this.#handle(tenantId);
+    } catch (error) {
+      // Connecting failed (settings, credentials): as much a failing sync as a failed round.
+      await this.#told(tenantId, { ok: false, error });
+      throw error;
+    }
+    const watch = await watchRound(handle.ctx);
+    let result: RoundResult;
+    try {
+      result = await syncRound(handle.ctx, { mailplusFrom: handle.mailplusFrom });
+    } catch (error) {
+      await this.#report(await watch.finish(error));
+      await this.#told(tenantId, { ok: false, error });
+      throw error;
+    }
     handle.lastRoundAt = this.deps.clock.now();
+    await this.#report(await watch.finish(null));
+    await this.#told(tenantId, { ok: true });
     return result;
+  }
+
+  async #told(tenantId: string, outcome: RoundOutcome): Promise<void> {
+    try {
+      await this.deps.onOutcome?.(tenantId, outcome);
+    } catch (error) {
+      this.deps.log.warn(
+        { event: 'sync.outcome-not-recorded', tenant: tenantId, error: (error as Error).name },
+        'the outcome of a sync round could not be recorded (sync health)',
+      );
+    }
+  }
+
+  /** Recording is not the round's work: a store hiccup here must not fail (and repeat) the round. */
+  async #report(report: RoundReport): Promise<void> {
+    try {
+      await this.deps.onRound?.(report);
+    } catch (error) {
+      this.deps.log.warn(
+        { event: 'sync.round-not-recorded', tenant: report.tenantId, error: (error as Error).name },
+        'the round could not be recorded in the run history',
+      );
+    }
   }
 
   /**
@@ -77,6 +140,11 @@ export class SyncEngine {
   progress(tenantId: string): { stats: Readonly<SyncStats>; lastRoundAt: number | null } | undefined {
     const handle = this.#tenants.get(tenantId);
     return handle && { stats: handle.ctx.stats, lastRoundAt: handle.lastRoundAt };
+  }
+
+  /** Forgets a tenant this process no longer owns (its lease moved): a new owner starts afresh. */
+  async forget(tenantId: string): Promise<void> {
+    await this.#drop(tenantId);
   }
 
   async #drop(tenantId: string): Promise<void> {
@@ -99,9 +167,13 @@ export class SyncEngine {
     if (tenant.status !== 'active')
       throw new Error(`tenant ${tenantId} is ${tenant.status}; only active tenants sync`);
     const mapper = await deps.mapperFor(tenantId);
-    const checkpoints = new CheckpointStore(deps.store, deps.clock);
+    const checkpoints = new CheckpointStore(deps.store, deps.clock, deps.fence);
     const hasher = await fieldHasherFor(deps.keys, checkpoints, tenantId);
+    const stats = new SyncStats();
     const { crm, marketing } = await deps.connectors(tenantId, {
+      onRateLimited: () => {
+        stats.rateLimited++;
+      },
       onPageSizeRefused: (refused, next) =>
         deps.log.warn(
           { event: 'mailplus.page-size-refused', tenant: tenantId, refused, next },
@@ -113,15 +185,20 @@ export class SyncEngine {
       mapper,
       hasher,
       queue: deps.queue,
-      states: new ContactStateStore(deps.store, deps.clock, (state) => upgradeState(hasher, state)),
-      identities: new IdentityMap(deps.store, deps.clock),
-      mailplusIndex: new MailplusIndex(deps.store),
+      states: new ContactStateStore(
+        deps.store,
+        deps.clock,
+        (state) => upgradeState(hasher, state),
+        deps.fence,
+      ),
+      identities: new IdentityMap(deps.store, deps.clock, deps.fence),
+      mailplusIndex: new MailplusIndex(deps.store, deps.fence),
       checkpoints,
       dataverse: crm,
       mailplus: marketing,
       clock: deps.clock,
       log: deps.log,
-      stats: new SyncStats(),
+      stats,
       tenantGuard: new TenantGuard(deps.store, deps.securityEvents),
       removals: new RemovalGuard(checkpoints, deps.clock, deps.massRemoval, deps.securityEvents),
     };

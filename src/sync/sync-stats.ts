@@ -15,6 +15,8 @@ export class SyncStats {
   conflictsResolved = 0;
   deadLettered = 0;
   retried = 0;
+  /** 429 answers the connectors got (each waited out or handed to the queue): for the run history. */
+  rateLimited = 0;
   initialLoadDone = false;
   /** The most messages of a first load that waited for Mail+ at once (at the reader's page ends). */
   peakBacklog = 0;

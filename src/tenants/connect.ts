@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Clock, Random } from '../clock.js';
 import { DynamicsClient } from '../connectors/dynamics/index.js';
 import type { OrgThrottleRegistry } from '../connectors/dynamics/org-throttle.js';
+import type { HttpFetch } from '../connectors/http/bound-fetch.js';
 import { MailplusClient } from '../connectors/mailplus/index.js';
 import { ConfigError } from '../errors.js';
 import {
@@ -19,6 +20,10 @@ export interface ConnectDeps {
   maxAttempts?: number;
   /** Mail+ refused an updates page size; the client asks the next smaller one from now on. */
   onUpdatesPageRefused?: (refused: number, next: number) => void;
+  /** The HTTP seam per service, e.g. metered (src/metrics/instrumented-fetch.ts); default undici's fetch. */
+  fetch?: (service: 'dataverse' | 'mailplus') => HttpFetch | undefined;
+  /** Either service answered 429 (counted in the run history). */
+  onRateLimited?: () => void;
 }
 
 function readCa(caFile: string | undefined, field: string): string | undefined {
@@ -52,6 +57,8 @@ export function dataverseClientFor(s: DataverseSettings, deps: ConnectDeps): Dyn
     throttles: deps.throttles,
     clock: deps.clock,
     random: deps.random,
+    fetch: deps.fetch?.('dataverse'),
+    onRateLimited: deps.onRateLimited,
   });
 }
 
@@ -71,5 +78,7 @@ export function mailplusClientFor(s: MailplusSettings, deps: ConnectDeps): Mailp
     clock: deps.clock,
     random: deps.random,
     onUpdatesPageRefused: deps.onUpdatesPageRefused,
+    fetch: deps.fetch?.('mailplus'),
+    onRateLimited: deps.onRateLimited,
   });
 }

@@ -76,6 +76,17 @@ export const tenantContactsSchema = z
       .min(1, 'must be at least 1')
       .max(71, 'must be less than 72: the controller itself must notify the AP within 72 hours')
       .optional(),
+    /**
+     * Who at the customer fixes the connection (an expired client secret, a revoked consent, a disabled
+     * Mail+ key): operational alerts go there (src/alerts/), breach notices never do.
+     */
+    technicalContact: z
+      .strictObject({
+        name: text(200),
+        email: z.email('must be an e-mail address'),
+        language: z.enum(NOTICE_LANGUAGES, 'must be "nl" or "en"').default('nl'),
+      })
+      .optional(),
     contacts: z
       .array(contactPerson)
       .min(1, 'must list at least one contact person')

@@ -12,7 +12,7 @@ describe('koppel demo --exit-when-done (the README main job, smaller)', () => {
   let run: CliRun;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'koppel-demo-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ status: { port: 0 } }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ status: { port: 0 }, server: { port: 0 } }));
     const env = { KOPPEL_DATA_DIR: dir, KOPPEL_MASTER_KEY: '', KOPPEL_CONFIG: join(dir, 'config.json') };
     run = await runCli(
       ['demo', '--contacts', String(CONTACTS), '--exit-when-done', '--poll-interval', '200'],

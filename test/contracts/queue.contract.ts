@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
 import type { LeaseOwner } from '../../src/queue/lease-owner.js';
@@ -137,6 +138,46 @@ export function queueContract(backend: Backend, skip: string | false = false): v
         (await queue.complete([second!])).map((r) => r.status),
         ['ok'],
       );
+    });
+
+    describe('waking idle deliverers', () => {
+      it('an idle waiter is woken by an enqueue without the clock moving', async () => {
+        const before = t.clock.now();
+        const mark = await queue.workMark(Q);
+        assert.deepEqual(await claim(), []);
+        const waiting = queue.waitForWork({ queue: Q, since: mark, timeoutMs: 60_000 });
+        await put({ n: 1 });
+        assert.equal(await waiting, 'notified');
+        assert.equal(t.clock.now(), before);
+        // The wait's sleep was cancelled: nothing is left waiting on the clock.
+        assert.equal(t.clock.sleepers, 0);
+        assert.deepEqual(ns(await claim()), [1]);
+      });
+
+      it('an enqueue between the empty claim and the wait is not missed', async () => {
+        const mark = await queue.workMark(Q);
+        assert.deepEqual(await claim(), []);
+        await queue.enqueue([{ tenantId: T, queue: Q, payload: { n: 2 }, messageId: 'm-2' }]);
+        // The NOTIFY of another connection arrives in its own time; the mark catches it either way.
+        for (let i = 0; i < 200 && (await queue.workMark(Q)) === mark; i++) await setImmediatePromise();
+        assert.equal(await queue.waitForWork({ queue: Q, since: mark, timeoutMs: 60_000 }), 'notified');
+      });
+
+      it('an idle waiter times out on the clock when nothing comes', async () => {
+        const waiting = queue.waitForWork({ queue: `${Q}-quiet`, timeoutMs: 5_000 });
+        while (t.clock.sleepers === 0) await setImmediatePromise();
+        t.clock.advance(5_000);
+        assert.equal(await waiting, 'timeout');
+      });
+
+      it('a wait ends with the abort signal', async () => {
+        const stop = new AbortController();
+        const waiting = queue.waitForWork({ queue: Q, timeoutMs: 60_000, signal: stop.signal });
+        while (t.clock.sleepers === 0) await setImmediatePromise();
+        stop.abort(new Error('stopping'));
+        await assert.rejects(waiting, /stopping/);
+        assert.equal(t.clock.sleepers, 0);
+      });
     });
 
     describe('claims of a process that stopped', () => {

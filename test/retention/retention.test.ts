@@ -58,6 +58,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'terminated-tenants': 0,
           'audit-log': 0,
           incidents: 0,
+          'sync-runs': 0,
         });
 
         t.clock.set(start + 14 * DAY);
@@ -70,6 +71,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           'terminated-tenants': 0,
           'audit-log': 0,
           incidents: 0,
+          'sync-runs': 0,
         });
         assert.deepEqual(due.errors, {});
         assert.deepEqual(

@@ -13,6 +13,8 @@ export interface TestAdminServer {
   server: AdminServer;
   /** A new client signed in (password and a TOTP code at the manual clock's time) as this account. */
   signIn(username: string): Promise<AdminClient>;
+  /** The account's password and its TOTP code now (the manual clock's time), to sign in by hand. */
+  credentials(username: string): { password: string; code: string };
   close(): Promise<void>;
 }
 
@@ -25,10 +27,12 @@ export async function startTestAdminServer(options: {
   dpos?: string[];
   tenants?: Record<string, string>;
   prepare?: (t: TestApp) => Promise<void>;
+  /** Configuration overrides on top of the loopback server settings. */
+  overrides?: Record<string, unknown>;
 }): Promise<TestAdminServer> {
   const t = await createTestApp(
     'sqlite',
-    { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32', '::1/128'] } },
+    { server: { host: '127.0.0.1', port: 0, allow: ['127.0.0.1/32', '::1/128'] }, ...options.overrides },
     { log: createLogger('silent') },
   );
   const accounts = new Map<string, { enrolment: Enrolment; password: string }>();
@@ -57,6 +61,11 @@ export async function startTestAdminServer(options: {
       const reply = await client.login(username, account.password, codeAt(account.enrolment.uri, t.clock));
       assert.equal(reply.status, 204, `sign-in of ${username}`);
       return client;
+    },
+    credentials(username) {
+      const account = accounts.get(username);
+      if (!account) throw new Error(`no test account ${username}`);
+      return { password: account.password, code: codeAt(account.enrolment.uri, t.clock) };
     },
     async close() {
       for (const client of clients) await client.close();

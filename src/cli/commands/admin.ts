@@ -24,51 +24,69 @@ export function adminCommand(program: Command, io: CliIo, input: SecretInput): v
       'admin',
     )
     .option(
+      '--enrol-in-console',
+      'print no authenticator secret: its owner sets it up at the first sign-in to the console (/enrol)',
+    )
+    .option(
       '--accept-confidentiality',
       `the person accepts the confidentiality statement (version ${CONFIDENTIALITY_STATEMENT.version})`,
     )
-    .action((username: string, options: { role: string; acceptConfidentiality?: boolean }) =>
-      withApp(globals(), io, async (app) => {
-        if (options.role !== 'admin' && options.role !== 'dpo')
-          throw new Error(`--role must be admin or dpo, not "${options.role}"`);
-        const role = options.role as AdminRole;
-        io.err(CONFIDENTIALITY_STATEMENT.text);
-        const accepted =
-          options.acceptConfidentiality ||
-          (await input.confirm(
-            `Does ${username} accept this statement (version ${CONFIDENTIALITY_STATEMENT.version})? Type yes: `,
-          ));
-        if (!accepted)
-          throw new Error(
-            'the confidentiality statement must be accepted: pass --accept-confidentiality (or type yes on a terminal)',
-          );
-        const password = await readNewPassword(input);
-        let enrolment: Enrolment;
-        try {
-          enrolment = await app.admins.add(username, role, password);
-        } catch (error) {
-          if (error instanceof AdminLimitError)
-            await app.audit.append({
-              ...cliActor(),
-              action: 'admin.add',
-              target: username,
-              result: 'refused',
-              detail: { role, reason: 'limit' },
+    .action(
+      (
+        username: string,
+        options: { role: string; acceptConfidentiality?: boolean; enrolInConsole?: boolean },
+      ) =>
+        withApp(globals(), io, async (app) => {
+          if (options.role !== 'admin' && options.role !== 'dpo')
+            throw new Error(`--role must be admin or dpo, not "${options.role}"`);
+          const role = options.role as AdminRole;
+          io.err(CONFIDENTIALITY_STATEMENT.text);
+          const accepted =
+            options.acceptConfidentiality ||
+            (await input.confirm(
+              `Does ${username} accept this statement (version ${CONFIDENTIALITY_STATEMENT.version})? Type yes: `,
+            ));
+          if (!accepted)
+            throw new Error(
+              'the confidentiality statement must be accepted: pass --accept-confidentiality (or type yes on a terminal)',
+            );
+          const password = await readNewPassword(input);
+          let enrolment: Enrolment;
+          try {
+            enrolment = await app.admins.add(username, role, password, {
+              enrolInConsole: options.enrolInConsole ?? false,
             });
-          throw error;
-        }
-        await app.audit.append({
-          ...cliActor(),
-          action: 'admin.add',
-          target: username,
-          result: 'ok',
-          detail: { role, confidentialityVersion: CONFIDENTIALITY_STATEMENT.version },
-        });
-        io.out(
-          `added ${role} ${username}; confidentiality statement ${CONFIDENTIALITY_STATEMENT.version} accepted`,
-        );
-        await printEnrolment(io, enrolment);
-      }),
+          } catch (error) {
+            if (error instanceof AdminLimitError)
+              await app.audit.append({
+                ...cliActor(),
+                action: 'admin.add',
+                target: username,
+                result: 'refused',
+                detail: { role, reason: 'limit' },
+              });
+            throw error;
+          }
+          await app.audit.append({
+            ...cliActor(),
+            action: 'admin.add',
+            target: username,
+            result: 'ok',
+            detail: {
+              role,
+              confidentialityVersion: CONFIDENTIALITY_STATEMENT.version,
+              enrolInConsole: options.enrolInConsole ?? false,
+            },
+          });
+          io.out(
+            `added ${role} ${username}; confidentiality statement ${CONFIDENTIALITY_STATEMENT.version} accepted`,
+          );
+          if (options.enrolInConsole)
+            io.out(
+              `${username} sets up the authenticator at the first sign-in: open the console's /enrol page (koppel server prints its address) and sign in with the password`,
+            );
+          else await printEnrolment(io, enrolment);
+        }),
     );
 
   admin

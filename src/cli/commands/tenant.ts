@@ -10,6 +10,7 @@ import { type CliIo, type GlobalOptions, withApp } from '../context.js';
 import { table } from '../format.js';
 import { tenantContactsCommand } from './tenant-contacts.js';
 import { tenantMappingCommand } from './tenant-mapping.js';
+import { tenantPauseCommand } from './tenant-pause.js';
 import { tenantRemovalsCommand } from './tenant-removals.js';
 import { tenantTerminateCommand } from './tenant-terminate.js';
 import { testConnectionCommand } from './tenant-test-connection.js';
@@ -102,6 +103,7 @@ export function tenantCommand(program: Command, io: CliIo, readStdin: () => Prom
   tenantTerminateCommand(tenant, globals, io);
   tenantContactsCommand(tenant, globals, io, readStdin);
   tenantRemovalsCommand(tenant, globals, io);
+  tenantPauseCommand(tenant, globals, io);
 }
 
 function splitAssignment(assignment: string): { field: string; raw: string } {

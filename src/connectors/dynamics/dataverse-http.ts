@@ -31,6 +31,8 @@ export interface DataverseHttpDeps {
   random: Random;
   maxAttempts: number;
   requestTimeoutMs: number;
+  /** Told of every 429 (for the run history); the throttle pauses as before. */
+  onRateLimited?: () => void;
 }
 
 /** Sent with every request, as the Web API docs prescribe. */
@@ -113,6 +115,7 @@ export class DataverseHttp {
       const text = await response.text();
       // Pause before this slot is released, or a queued request would slip out while we are throttled.
       if (response.status === 429) {
+        this.#deps.onRateLimited?.();
         const wait = parseRetryAfter(response.headers.get('retry-after'), this.#clock.now());
         this.#deps.throttle.pause(wait ?? this.#backoffMs(1));
       }

@@ -27,6 +27,8 @@ export interface DynamicsClientOptions extends DynamicsConnectionOptions {
   fetch?: HttpFetch;
   /** Replaces MSAL, e.g. for a test that is not about authentication. */
   tokenProvider?: TokenProvider;
+  /** Told of every 429 the organisation answers this client (for the run history). */
+  onRateLimited?: () => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export class DynamicsClient {
       random,
       maxAttempts: connection.maxAttempts,
       requestTimeoutMs: connection.requestTimeoutMs,
+      onRateLimited: options.onRateLimited,
     });
     return new DynamicsClient(connection, http, random, bound.close);
   }

@@ -1,7 +1,7 @@
 import { type Clock, type Random, systemClock, systemRandom } from '../../clock.js';
 import { ConfigError, PermanentError, RateLimitedError, RetryableError } from '../../errors.js';
 import { backoffDelay } from '../../queue/backoff.js';
-import { type BoundFetch, createBoundFetch } from '../http/bound-fetch.js';
+import { type BoundFetch, createBoundFetch, type HttpFetch } from '../http/bound-fetch.js';
 import { parseHttpDate } from '../http/http-date.js';
 import { parseRetryAfter } from '../http/retry-after.js';
 import { transportProblem } from '../http/transport-problem.js';
@@ -18,6 +18,8 @@ export interface RetryPolicy {
 }
 
 export interface MailplusHttpOptions {
+  /** Wraps undici's fetch, e.g. to meter every call (src/metrics/) or watch requests in tests. */
+  fetch?: HttpFetch;
   /** Scheme and host, e.g. https://restapi.mailplus.nl (the default). */
   baseUrl?: string;
   /** Most clients use the versioned path; the unversioned `/integrationservice` serves the same API. */
@@ -33,6 +35,8 @@ export interface MailplusHttpOptions {
   /** Signs requests, measures Retry-After and waits out backoff; one that can sleep makes tests instant. */
   clock?: Clock;
   random?: Random;
+  /** Told of every 429 (for the run history); the client waits or throws as before. */
+  onRateLimited?: () => void;
 }
 
 export interface MailplusRequest {
@@ -76,7 +80,7 @@ export class MailplusHttp {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
-    this.#transport = createBoundFetch(options.caCertificate);
+    this.#transport = createBoundFetch(options.caCertificate, options.fetch);
   }
 
   async send(request: MailplusRequest): Promise<MailplusResponse> {
@@ -84,6 +88,7 @@ export class MailplusHttp {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(request);
       if (!(outcome instanceof Error)) return outcome;
+      if (outcome instanceof RateLimitedError) this.#options.onRateLimited?.();
       if (outcome instanceof RateLimitedError && outcome.retryAfterMs > 0) {
         this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + outcome.retryAfterMs);
       }

@@ -41,9 +41,17 @@ const insertSql = (rows: number) => {
       `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 0, $${p + 4}, 0, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`,
     );
   }
-  return `INSERT INTO queue_messages (tenant_id, queue, message_id, order_key, state, visible_at,
-            delivery_count, max_deliveries, enqueued_at, key_version, payload) VALUES ${values.join(', ')}`;
+  // The NOTIFY is part of the same statement, so of the same transaction: PostgreSQL sends it at commit
+  // (never for a rolled-back insert), once per queue, and idle deliverers LISTENing wake up.
+  return `WITH ins AS (
+    INSERT INTO queue_messages (tenant_id, queue, message_id, order_key, state, visible_at,
+            delivery_count, max_deliveries, enqueued_at, key_version, payload) VALUES ${values.join(', ')}
+    RETURNING queue)
+  SELECT pg_notify('${QUEUE_CHANNEL}', q) FROM (SELECT DISTINCT queue AS q FROM ins) d`;
 };
+
+/** The channel enqueues NOTIFY on; the payload is the queue's name (never a tenant's data). */
+export const QUEUE_CHANNEL = 'koppel_queue';
 
 /** One statement for any number of leases: $1 tokens, $2 seqs, pairwise. */
 const COMPLETE_SQL = `

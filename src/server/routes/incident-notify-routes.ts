@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../incidents/incident-model.js';
-import { CALL_OUTCOMES } from '../../incidents/phone-tasks.js';
+import { CALL_OUTCOMES, type PhoneTask, withoutPersonalData } from '../../incidents/phone-tasks.js';
 import { loose, type RouteDeps, type ZodServer } from '../admin-server.js';
 import { ADMIN_AND_DPO } from '../route-access.js';
 import { answerOr400 } from './route-errors.js';
@@ -14,6 +14,11 @@ const anyObject = z.looseObject({});
 function actorOf(request: FastifyRequest): Actor {
   const session = request.session!;
   return { actor: session.username, role: session.role, address: request.ip };
+}
+
+/** The DPO sees a phone task by the contact's position and role, never the name or the number. */
+function forRole(request: FastifyRequest, task: PhoneTask): PhoneTask {
+  return request.session?.role === 'admin' ? task : withoutPersonalData(task);
 }
 
 /**
@@ -103,7 +108,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
     async (request, reply) =>
       answerOr400(reply, async () => ({
         incidentId: request.params.id,
-        tasks: (await app.escalation.calls(request.params.id)).map(loose),
+        tasks: (await app.escalation.calls(request.params.id)).map((task) => loose(forRole(request, task))),
       })),
   );
 
@@ -140,7 +145,7 @@ export function incidentNotifyRoutes(server: ZodServer, { app, audit }: RouteDep
           result: 'ok',
           detail: { tenant: tenantId, contact, outcome },
         });
-        return loose(result);
+        return loose({ ...result, task: forRole(request, result.task) });
       }),
   );
 

@@ -95,6 +95,8 @@ export function opsRoutes(server: ZodServer, { app, audit }: RouteDeps): void {
       },
     },
     async () => ({
+      // The console shows each key's age against this moment (koppel's clock, not the browser's).
+      now: app.clock.now(),
       source: app.masterKey.source,
       ...(await readKeyStatus(app.store.db, app.keys.masterKeys)),
     }),

@@ -16,7 +16,8 @@ export async function answerOr400<T>(
     if ((error as Error | undefined)?.constructor?.name === 'IncidentNotFoundError')
       return reply.code(404).send({ error: (error as Error).message }) as never;
     if (error instanceof ConfigError)
-      return reply.code(400).send({ error: error.issues.join('; ') }) as never;
+      // The issues one by one too, so a form can show each beside the field it names.
+      return reply.code(400).send({ error: error.issues.join('; '), issues: error.issues }) as never;
     if (isAnswer(error)) return reply.code(400).send({ error: (error as Error).message }) as never;
     throw error;
   }

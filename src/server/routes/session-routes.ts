@@ -1,5 +1,7 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DUMMY_HASH, verifyPassword } from '../../admin/password.js';
+import type { App } from '../../app.js';
 import type { RouteDeps, ZodServer } from '../admin-server.js';
 import { ADMIN_AND_DPO, PUBLIC } from '../route-access.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from '../session-cookie.js';
@@ -11,7 +13,11 @@ const credentials = z.object({
   password: z.string().max(1024).optional(),
   code: z.string().max(64).optional(),
 });
-const GENERIC = { error: 'login failed: wrong username, password or code' };
+export const GENERIC = { error: 'login failed: wrong username, password or code' };
+const ENROL = {
+  error: 'this account has no authenticator yet: set it up at /enrol',
+  enrol: true as const,
+};
 
 export function sessionRoutes(server: ZodServer, { app, audit }: RouteDeps): void {
   server.post(
@@ -21,7 +27,7 @@ export function sessionRoutes(server: ZodServer, { app, audit }: RouteDeps): voi
       schema: {
         summary: 'Sign in with username, password and a TOTP or recovery code; sets the session cookie',
         body: credentials,
-        response: { 204: z.null(), 401: error },
+        response: { 204: z.null(), 401: error, 409: error.extend({ enrol: z.literal(true) }) },
       },
     },
     async (request, reply) => {
@@ -34,29 +40,20 @@ export function sessionRoutes(server: ZodServer, { app, audit }: RouteDeps): voi
         ? await verifyPassword(password, DUMMY_HASH).then(() => undefined)
         : await app.admins.authenticate(username, password, code);
       if (!account) {
-        await app.loginThrottle.recordFailure(username, address);
-        // Only a real account's name is recorded: what was typed may be a password or an e-mail address.
-        const known = (await app.admins.get(username))?.username ?? null;
-        await app.securityEvents.record({
-          kind: 'admin.login-failed',
-          tenantId: null,
-          subject: known,
-          detail: { address, locked },
-        });
+        await recordFailedSignIn(app, username, address, locked);
+        return reply.code(401).send(GENERIC);
+      }
+      if (account.enrolmentPending) {
         await app.audit.append({
-          actor: known ?? '-',
+          actor: account.username,
           address,
           action: 'session.login',
           result: 'refused',
-          detail: { locked },
+          detail: { enrolmentPending: true },
         });
-        return reply.code(401).send(GENERIC);
+        return reply.code(409).send(ENROL);
       }
-      await app.sessions.purgeExpired();
-      const { token, csrfToken } = await app.sessions.create(account.username, address);
-      setSessionCookie(reply, token);
-      reply.header('x-csrf-token', csrfToken);
-      await app.audit.append({ actor: account.username, address, action: 'session.login', result: 'ok' });
+      await openSession(app, reply, account.username, address);
       return reply.code(204).send(null);
     },
   );
@@ -92,4 +89,32 @@ export function sessionRoutes(server: ZodServer, { app, audit }: RouteDeps): voi
       return reply.code(204).send(null);
     },
   );
+}
+
+/** Counted towards the lockout, and a security event; only a real account's name is recorded. */
+export async function recordFailedSignIn(app: App, username: string, address: string, locked: boolean) {
+  await app.loginThrottle.recordFailure(username, address);
+  // What was typed may be a password or an e-mail address, so an unknown name is not written down.
+  const known = (await app.admins.get(username))?.username ?? null;
+  await app.securityEvents.record({
+    kind: 'admin.login-failed',
+    tenantId: null,
+    subject: known,
+    detail: { address, locked },
+  });
+  await app.audit.append({
+    actor: known ?? '-',
+    address,
+    action: 'session.login',
+    result: 'refused',
+    detail: { locked },
+  });
+}
+
+export async function openSession(app: App, reply: FastifyReply, username: string, address: string) {
+  await app.sessions.purgeExpired();
+  const { token, csrfToken } = await app.sessions.create(username, address);
+  setSessionCookie(reply, token);
+  reply.header('x-csrf-token', csrfToken);
+  await app.audit.append({ actor: username, address, action: 'session.login', result: 'ok' });
 }

@@ -17,7 +17,8 @@ const tenant = z.object({
   terminatedAt: z.number().nullable(),
   deletionDueAt: z.number().nullable(),
 });
-const problem = z.object({ error: z.string() });
+/** `issues` lists a refused definition's or setting's problems one by one, each `path: rule`. */
+const problem = z.object({ error: z.string(), issues: z.array(z.string()).optional() });
 /** Secrets are write-only: a set one is shown as `{ "set": true }`, its value never. */
 const shownSettings = z.record(z.string(), z.record(z.string(), z.unknown()));
 
@@ -33,7 +34,7 @@ async function orBadRequest<T>(
     return await fn();
   } catch (error) {
     if (error instanceof ConfigError)
-      return reply.code(400).send({ error: error.issues.join('; ') }) as never;
+      return reply.code(400).send({ error: error.issues.join('; '), issues: error.issues }) as never;
     if (error instanceof Error && error.constructor === Error)
       return reply.code(400).send({ error: error.message }) as never;
     throw error;

@@ -14,4 +14,6 @@ export type ConnectorFactory = (tenantId: string, events: ConnectorEvents) => Pr
 export interface ConnectorEvents {
   /** The platform refused a feed page size; it reads smaller pages from now on. */
   onPageSizeRefused?: (refused: number, next: number) => void;
+  /** The platform answered 429 (too many requests); counted in the run history. */
+  onRateLimited?: () => void;
 }
