@@ -15,6 +15,8 @@ import { IncidentRegister } from './incidents/incident-register.js';
 import { IncidentReminders } from './incidents/incident-reminders.js';
 import { recordMasterKeyFailure } from './incidents/signals/master-key-failure.js';
 import { SignalWatcher } from './incidents/signals/signal-watcher.js';
+import { InteractionFeed } from './interactions/interaction-feed.js';
+import { KnownContacts } from './interactions/known-contacts.js';
 import type { CryptographyClientFactory } from './keys/azure-key-vault.js';
 import { KeyRing } from './keys/key-ring.js';
 import { openMasterKeys } from './keys/open-master-keys.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
   mailplusOverlapMs?: number;
   /** Where a tenant's first Mail+ feed window starts; default when its sync first runs. */
   mailplusFrom?: number;
+  /** Where a tenant's first interactions window starts; default when its interactions feed first runs. */
+  interactionsFrom?: number;
   /** The mailer behind the outbox; default SMTP from `notifications` (null: none configured). */
   mailer?: Mailer | null;
   /** The queue's lease owner (machine, pid, start); default this process. Tests name dead ones. */
@@ -78,6 +82,8 @@ export interface App {
   tenants: TenantStore;
   definitions: DefinitionStore;
   engine: SyncEngine;
+  /** Each tenant's third feed: Mail+ interactions into Dataverse activities (off unless switched on). */
+  interactions: InteractionFeed;
   retention: RetentionJob;
   /** The sync-run history (one row per tenant round, its rejects, hourly sums): the console's dashboard. */
   runs: RunHistory;
@@ -277,6 +283,14 @@ export async function createApp(config: KoppelConfig, options: AppOptions = {}):
       tenants,
       definitions,
       engine,
+      interactions: new InteractionFeed({
+        tenants,
+        contextOf: (tenantId) => engine.context(tenantId),
+        clock,
+        log: () => logger.get(),
+        from: options.interactionsFrom,
+        known: new KnownContacts(store),
+      }),
       retention: new RetentionJob({ store, queue, config, clock, audit, runs }),
       runs,
       admins: new AdminStore(store, keys, clock, config.server.maxAdmins),

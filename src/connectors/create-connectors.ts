@@ -4,7 +4,12 @@ import { dataverseClientFor, mailplusClientFor } from '../tenants/connect.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { DynamicsPort, OrgThrottleRegistry } from './dynamics/index.js';
 import type { HttpFetch } from './http/bound-fetch.js';
-import { type MailplusClient, MailplusConnector, MailplusPort } from './mailplus/index.js';
+import {
+  type MailplusClient,
+  MailplusConnector,
+  MailplusInteractionFeed,
+  MailplusPort,
+} from './mailplus/index.js';
 
 export interface ConnectorFactoryDeps {
   tenants: TenantStore;
@@ -50,6 +55,10 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFac
       throw error;
     }
     const connector = new MailplusConnector(client, { overlapMs: deps.mailplusOverlapMs, clock });
-    return { crm: new DynamicsPort(dataverse), marketing: new MailplusPort(connector, client) };
+    const interactions = new MailplusInteractionFeed(client, { overlapMs: deps.mailplusOverlapMs, clock });
+    return {
+      crm: new DynamicsPort(dataverse),
+      marketing: new MailplusPort(connector, client, interactions),
+    };
   };
 }

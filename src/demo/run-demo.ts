@@ -6,6 +6,7 @@ import { type Clock, every, systemClock } from '../clock.js';
 import type { KoppelConfig } from '../config/config-schema.js';
 import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
 import { startMailplusEmulator } from '../emulators/mailplus/index.js';
+import { demoInteractions } from '../interactions/demo-interactions.js';
 import { createLogger } from '../log/logger.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import type { SyncStats } from '../sync/sync-stats.js';
@@ -112,7 +113,16 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
         out(`   arrived: ${edit.describe}`);
       }
     }
-    out('\n3. Summary');
+    out('\n3. Interactions: a mailing goes out; sends, opens and clicks arrive in Dataverse');
+    const interactionsArrived = await demoInteractions({
+      app,
+      tenantId: TENANT,
+      dataverse,
+      mailplus,
+      out,
+      pollIntervalMs: options.pollIntervalMs,
+    });
+    out('\n4. Summary');
     const deadLetters = (await app.queue.listDeadLetters({ tenantId: TENANT })).length;
     for (const line of summaryLines(ctx.stats, deadLetters)) out(`   ${line}`);
     out(`   total time ${((clock.now() - started) / 1000).toFixed(1)} s`);
@@ -120,6 +130,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
       out(`   ${pending.size} edit(s) did not arrive within 60 s`);
       return 1;
     }
+    if (!interactionsArrived) return 1;
     if (options.exitWhenDone) return 0;
     out('\nStill syncing both ways; press Ctrl-C to stop.');
     await keepSyncing(engine, clock, options);

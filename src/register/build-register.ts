@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import { EEA_COUNTRIES, LOOPBACK_HOST } from '../config/config-schema.js';
 import { KEY_MAX_AGE_DAYS, readKeyStatus } from '../keys/key-status.js';
 import { isSystemKey } from '../keys/system-keys.js';
-import type { SyncDefinition } from '../sync/mapping/index.js';
+import type { DataCategory, SyncDefinition } from '../sync/mapping/index.js';
 import {
   categoriesInUse,
   DATA_CATEGORIES,
@@ -124,7 +124,9 @@ async function controllerEntry(
   const settings = await app.tenants.settings(tenant.id);
   const mappings = [...def.fields, ...def.permissions];
   const toMailplus = mappings.some(flowsToMailplus);
-  const toDataverse = mappings.some(flowsToDataverse);
+  // Interactions read from Mail+ and written to Dataverse (docs/interactions.md), when switched on.
+  const interactions = settings.interactions.enabled === true;
+  const toDataverse = mappings.some(flowsToDataverse) || interactions;
   const activities: ProcessingActivity[] = [
     ...(toMailplus ? (['read-dataverse', 'write-mailplus'] as const) : []),
     ...(toDataverse ? (['read-mailplus', 'write-dataverse'] as const) : []),
@@ -138,7 +140,7 @@ async function controllerEntry(
     name: tenant.name,
     status: tenant.status === 'paused' ? 'paused' : 'active',
     definition: stored ? 'stored' : 'default',
-    categories: categoriesInUse(def),
+    categories: withInteractions(categoriesInUse(def), interactions),
     scope: {
       kind: scope.kind,
       detail:
@@ -229,4 +231,10 @@ async function securityMeasures(app: App): Promise<SecurityMeasure[]> {
       allow: config.server.allow.join(', '),
     }),
   ];
+}
+
+/** The definition's categories, plus interactions when the tenant's interactions feed is on. */
+function withInteractions(categories: DataCategory[], on: boolean): DataCategory[] {
+  if (!on || categories.includes('interactions')) return categories;
+  return DATA_CATEGORIES.filter((c) => c === 'interactions' || categories.includes(c));
 }

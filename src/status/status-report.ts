@@ -35,6 +35,20 @@ export interface TenantReport {
   initialLoad: { done: boolean };
   queues: QueueFigures[];
   deadLetters: number;
+  /** The interactions feed (docs/interactions.md); null for a tenant whose settings cannot be read. */
+  interactions: InteractionsReport | null;
+}
+
+export interface InteractionsReport {
+  enabled: boolean;
+  lastReadAt: string | null;
+  lastInteractionAt: string | null;
+  /** Activities written per type since this process started. */
+  written: Record<string, number>;
+  skipped: { unlinked: number; removed: number };
+  errors: number;
+  lastErrorAt: string | null;
+  lastErrorKind: string | null;
 }
 
 export interface RetentionReport {
@@ -70,6 +84,7 @@ export async function statusReport(
   const statusOf = new Map(tenants.map((t) => [t.id, t.status as string]));
   const ids = [...new Set([...statusOf.keys(), ...byTenant.keys()])].sort();
   const loaded = await initialLoadsDone(app);
+  const interactions = await interactionsReports(app, [...statusOf.keys()]);
   return {
     version,
     generatedAt: iso(now),
@@ -89,6 +104,7 @@ export async function statusReport(
         initialLoad: { done: loaded.has(id) || progress?.stats.initialLoadDone === true },
         queues,
         deadLetters: queues.reduce((n, q) => n + q.dead, 0),
+        interactions: interactions.get(id) ?? null,
       };
     }),
     retention: [...runs].map(([retentionClass, run]) => ({
@@ -98,6 +114,30 @@ export async function statusReport(
       failed: run.error !== null,
     })),
   };
+}
+
+async function interactionsReports(
+  app: App,
+  ids: readonly string[],
+): Promise<Map<string, InteractionsReport>> {
+  const reports = new Map<string, InteractionsReport>();
+  for (const id of ids) {
+    // A terminated tenant's settings are shredded: it has no interactions to report.
+    const status = await app.interactions.status(id).catch(() => null);
+    if (!status) continue;
+    const at = (ms: number | null) => (ms === null ? null : iso(ms));
+    reports.set(id, {
+      enabled: status.enabled,
+      lastReadAt: at(status.lastReadAt),
+      lastInteractionAt: at(status.lastInteractionAt),
+      written: { ...status.written },
+      skipped: { ...status.skipped },
+      errors: status.errors,
+      lastErrorAt: at(status.lastErrorAt),
+      lastErrorKind: status.lastErrorKind,
+    });
+  }
+  return reports;
 }
 
 /** The counters; flags such as initialLoadDone are reported on their own (initialLoad.done). */

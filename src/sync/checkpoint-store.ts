@@ -16,7 +16,9 @@ export type CheckpointSource =
   | 'field-hash-key'
   /** The mass-removal guard (removal-guard.ts): the tenant's average removals per round, and a pause. */
   | 'removal-rate'
-  | 'removal-pause';
+  | 'removal-pause'
+  /** The Mail+ interaction feeds' window (src/interactions), stored after the activities are written. */
+  | 'interactions';
 
 /** Change-feed positions: a Dataverse delta link, a Mail+ feed window. Ids and URLs only. */
 export class CheckpointStore {

@@ -43,21 +43,49 @@ export const mailplusSettings = z.strictObject({
   requestTimeoutSeconds,
 });
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Interactions into Dynamics (docs/interactions.md): off unless switched on. `target` is the koppel
+ * activity table (installed by solution/koppel-interactions.xml) or the standard campaign response
+ * (regarding `campaignId`); `hardBounceColumn` is a boolean contact column a hard bounce sets.
+ */
+export const interactionSettings = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    target: z.enum(['custom-activity', 'campaign-response']).optional(),
+    campaignId: z.string().regex(GUID, 'must be a GUID').optional(),
+    hardBounceColumn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,99}$/, 'must be a column logical name (lower-case letters, digits, _)')
+      .optional(),
+  })
+  .refine((s) => s.target !== 'campaign-response' || s.campaignId !== undefined, {
+    message: 'target campaign-response needs interactions.campaignId (the campaign responses are regarding)',
+    path: ['campaignId'],
+  });
+
 export const tenantSettings = z.strictObject({
   dataverse: dataverseSettings.default({}),
   mailplus: mailplusSettings.default({}),
+  interactions: interactionSettings.default({}),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettings>;
 export type DataverseSettings = z.infer<typeof dataverseSettings>;
 export type MailplusSettings = z.infer<typeof mailplusSettings>;
+export type InteractionSettings = z.infer<typeof interactionSettings>;
 
 /** Field names whose values are never printed, and never taken from a command line. */
 export const SECRET_FIELDS = new Set(['dataverse.clientSecret', 'mailplus.consumerSecret']);
 
 const URL_FIELDS = new Set(['dataverse.baseUrl', 'dataverse.authority', 'mailplus.baseUrl']);
 
-const BOOLEAN_FIELDS = new Set(['dataverse.allowInsecureLoopback', 'mailplus.allowInsecureLoopback']);
+const BOOLEAN_FIELDS = new Set([
+  'dataverse.allowInsecureLoopback',
+  'mailplus.allowInsecureLoopback',
+  'interactions.enabled',
+]);
 const NUMBER_FIELDS = new Set([
   'dataverse.maxConcurrency',
   'dataverse.requestTimeoutSeconds',
@@ -68,6 +96,7 @@ const NUMBER_FIELDS = new Set([
 export const SETTING_FIELDS = [
   ...Object.keys(dataverseSettings.shape).map((f) => `dataverse.${f}`),
   ...Object.keys(mailplusSettings.shape).map((f) => `mailplus.${f}`),
+  ...['enabled', 'target', 'campaignId', 'hardBounceColumn'].map((f) => `interactions.${f}`),
 ];
 
 /** Turns the text given on the command line into the field's type, or explains why it cannot. */

@@ -39,6 +39,17 @@ describe('koppel demo --exit-when-done (the README main job, smaller)', () => {
     );
   });
 
+  it('sends a mailing whose sends, opens and clicks all arrive in Dataverse as activities', () => {
+    const sent = /^ {3}mailing sent to ([\d,]+): ([\d,]+) opens, ([\d,]+) clicks, ([\d,]+) bounces$/m.exec(
+      run.stdout,
+    );
+    const stored = /^ {3}in Dataverse: ([\d,]+) of ([\d,]+) activities/m.exec(run.stdout);
+    assert.ok(sent && stored, run.stdout);
+    assert.equal(sent[1], '2,000');
+    assert.ok(Number(sent[2]!.replace(/,/g, '')) > 0 && Number(sent[3]!.replace(/,/g, '')) > 0);
+    assert.equal(stored[1], stored[2]);
+  });
+
   it('makes edits on both sides and reports each one as it arrives', () => {
     const made = [...run.stdout.matchAll(/^ {3}made: {4}(.+)$/gm)].map((m) => m[1]);
     const arrived = [...run.stdout.matchAll(/^ {3}arrived: (.+)$/gm)].map((m) => m[1]);
@@ -48,7 +59,7 @@ describe('koppel demo --exit-when-done (the README main job, smaller)', () => {
 
   it('ends with a summary in words: everything written, nothing dead-lettered', () => {
     const summary =
-      /3\. Summary\n {3}read: {6}[\d,]+ changes from Dataverse, [\d,]+ from Mail\+ \([\d,]+ of them koppel's own writes coming back, dropped\)\n {3}written: {3}([\d,]+) contacts to Mail\+, (\d+) to Dataverse; (\d+) anonymized in Mail\+\n {3}attention: \d+ conflicts settled by the field's owner, \d+ retries, (\d+) dead letters \(koppel status\)\n {3}total time [\d.]+ s/.exec(
+      /4\. Summary\n {3}read: {6}[\d,]+ changes from Dataverse, [\d,]+ from Mail\+ \([\d,]+ of them koppel's own writes coming back, dropped\)\n {3}written: {3}([\d,]+) contacts to Mail\+, (\d+) to Dataverse; (\d+) anonymized in Mail\+\n {3}attention: \d+ conflicts settled by the field's owner, \d+ retries, (\d+) dead letters \(koppel status\)\n {3}total time [\d.]+ s/.exec(
         run.stdout,
       );
     assert.ok(summary, run.stdout);

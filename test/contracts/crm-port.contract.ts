@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CrmFeedExpiredError, type CrmPort, type CrmRecord } from '../../src/sync/ports/index.js';
+import {
+  type CrmActivity,
+  type CrmActivityTarget,
+  CrmFeedExpiredError,
+  type CrmPort,
+  type CrmRecord,
+} from '../../src/sync/ports/index.js';
 
 /** One implementation of the CRM port with the means to change the CRM behind it. */
 export interface CrmSubject {
@@ -13,6 +19,10 @@ export interface CrmSubject {
   list(members: string[]): string;
   /** Makes every position handed out so far too old to use. */
   expirePositions(): void;
+  /** The keys of the activities stored in a target, one per row. */
+  activityKeys(target: CrmActivityTarget['kind']): string[];
+  /** A campaign that campaign responses can be regarding; returns its id. */
+  campaign(): string;
   close(): Promise<void>;
 }
 
@@ -98,6 +108,46 @@ export function crmPortContract(name: string, start: () => Promise<CrmSubject>):
       assert.equal(s.get(people[3]!)?.firstname, 'Written');
       assert.equal(s.get(people[4]!)?.firstname, 'Also written');
       assert.equal(s.get(people[2]!), undefined, 'an update never creates');
+    });
+
+    const activity = (key: string, contactId: string): CrmActivity => ({
+      key,
+      contactId,
+      type: 'clicked',
+      at: Date.UTC(2026, 11, 3, 12),
+      mailingId: 'm-1',
+      mailingName: 'December news',
+      subject: 'What is new',
+      link: 'https://example.invalid/offer',
+      bounceType: null,
+    });
+
+    test('activities upsert by key: the same key twice is one row; a deleted contact is missing', async () => {
+      const target = { kind: 'custom-activity' } as const;
+      const first = await s.port.upsertActivities(
+        [activity('k0a', people[0]!), activity('k2a', people[2]!)],
+        target,
+      );
+      assert.deepEqual(
+        first.map((o) => (o.ok ? 'ok' : o.contactMissing ? 'missing' : 'failed')),
+        ['ok', 'missing'],
+      );
+      const again = await s.port.upsertActivities(
+        [activity('k0a', people[0]!), activity('k1a', people[1]!)],
+        target,
+      );
+      assert.ok(again.every((o) => o.ok));
+      assert.deepEqual(s.activityKeys('custom-activity').sort(), ['k0a', 'k1a']);
+    });
+
+    test('activities go to campaign responses when that is the target', async () => {
+      const target = { kind: 'campaign-response', campaignId: s.campaign() } as const;
+      const outcomes = await s.port.upsertActivities(
+        [activity('k0b', people[0]!), activity('k0b', people[0]!)],
+        target,
+      );
+      assert.ok(outcomes.every((o) => o.ok));
+      assert.deepEqual(s.activityKeys('campaign-response'), ['k0b']);
     });
 
     test('a position the CRM no longer knows fails with CrmFeedExpiredError', async () => {

@@ -19,6 +19,12 @@ crmPortContract('in-memory fake', async () => {
       return id;
     },
     expirePositions: () => crm.expirePositions(),
+    activityKeys: (kind) =>
+      crm
+        .activities()
+        .filter((a) => a.target === kind)
+        .map((a) => a.key),
+    campaign: () => '00000000-0000-4000-8000-00000000ca01',
     close: () => crm.close(),
   };
 });
@@ -40,6 +46,11 @@ crmPortContract('Dataverse adapter on the emulator', async () => {
       return list.listid;
     },
     expirePositions: () => clock.advance(8 * 24 * 3600 * 1000),
+    activityKeys: (kind) =>
+      admin
+        .activities(kind === 'custom-activity' ? 'koppel_mailinginteractions' : 'campaignresponses')
+        .map((row) => String(row.koppel_key)),
+    campaign: () => admin.createCampaign('Contract campaign'),
     close: () => h.close(),
   };
 });

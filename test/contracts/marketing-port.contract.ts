@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ManualClock } from '../../src/clock.js';
-import type { MarketingContact, MarketingPort } from '../../src/sync/ports/index.js';
+import type { MarketingContact, MarketingInteraction, MarketingPort } from '../../src/sync/ports/index.js';
 
 /** One implementation of the marketing port, the clock it runs on, and a person's own actions there. */
 export interface MarketingSubject {
@@ -9,6 +9,15 @@ export interface MarketingSubject {
   clock: ManualClock;
   /** The person opts out of all e-mail in the platform. */
   optOut(externalId: string): void;
+  /** A mailing goes out to these contacts (a `sent` interaction each); returns its id. */
+  sendMailing(name: string, subject: string, to: string[]): string;
+  /** A recipient opens, clicks, or the mailing bounces for them. */
+  interact(
+    type: 'opened' | 'clicked' | 'bounced',
+    mailingId: string,
+    externalId: string,
+    hard?: boolean,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +102,45 @@ export function marketingPortContract(name: string, start: () => Promise<Marketi
       ]);
       assert.equal(outcome?.status, 'written-opted-out');
       assert.equal((await s.port.contact('c-1'))?.consent.permissions.get(1), false);
+    });
+
+    test('the interaction feeds yield each interaction once, with its facts; the mailing is looked up', async () => {
+      let from = s.port.interactionsStart(s.clock.now() - 1_000);
+      const mailingId = s.sendMailing('December news', 'What is new', ['c-1', 'c-2']);
+      s.interact('opened', mailingId, 'c-1');
+      s.interact('clicked', mailingId, 'c-1');
+      s.interact('bounced', mailingId, 'c-2', true);
+      s.clock.advance(1_000);
+      const read = async () => {
+        const pass = s.port.readInteractions(from);
+        const all: MarketingInteraction[] = [];
+        for await (const page of pass) all.push(...page);
+        from = pass.position;
+        return all;
+      };
+      const first = await read();
+      const summary = first.map((i) => `${i.type}:${i.externalId}`).sort();
+      assert.deepEqual(summary, ['bounced:c-2', 'clicked:c-1', 'opened:c-1', 'sent:c-1', 'sent:c-2']);
+      const sent = first.find((i) => i.type === 'sent')!;
+      assert.equal(sent.mailingId, mailingId);
+      assert.equal(sent.mailingName, 'December news');
+      assert.equal(sent.subject, 'What is new');
+      assert.equal(first.find((i) => i.type === 'bounced')?.bounceType, 'hard');
+      assert.ok(first.every((i) => Number.isFinite(i.at) && i.changedAt >= i.at));
+      s.clock.advance(1_000);
+      assert.deepEqual(await read(), [], 'a second pass yields nothing again');
+      s.interact('opened', mailingId, 'c-2');
+      s.clock.advance(1_000);
+      assert.deepEqual(
+        (await read()).map((i) => `${i.type}:${i.externalId}`),
+        ['opened:c-2'],
+      );
+      assert.deepEqual(await s.port.mailing(mailingId), {
+        id: mailingId,
+        name: 'December news',
+        subject: 'What is new',
+      });
+      assert.equal(await s.port.mailing('unknown-mailing'), null);
     });
 
     test('anonymize empties a contact; an unknown one is not-found', async () => {

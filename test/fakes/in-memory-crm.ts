@@ -1,4 +1,7 @@
 import {
+  type CrmActivity,
+  type CrmActivityOutcome,
+  type CrmActivityTarget,
   type CrmChangePage,
   type CrmChangeRead,
   CrmFeedExpiredError,
@@ -18,6 +21,8 @@ export class InMemoryCrm implements CrmPort {
   readonly #lists = new Map<string, Set<string>>();
   /** id -> version of its last change; deletions keep a tombstone. */
   readonly #changes = new Map<string, { version: number; deleted: boolean }>();
+  /** Activities by key, as an alternate key would keep them: one row per key. */
+  readonly #activities = new Map<string, CrmActivity & { target: CrmActivityTarget['kind'] }>();
   #version = 0;
   #oldestPosition = 0;
   #next = 0;
@@ -87,6 +92,23 @@ export class InMemoryCrm implements CrmPort {
       if (!this.#contacts.has(w.id))
         return { ok: false, notFound: true, error: new Error('no such contact') };
       this.update(w.id, w.fields);
+      return { ok: true };
+    });
+  }
+
+  /** Every activity written, one per key. */
+  activities(): Array<CrmActivity & { target: CrmActivityTarget['kind'] }> {
+    return [...this.#activities.values()];
+  }
+
+  async upsertActivities(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]> {
+    return activities.map((activity) => {
+      if (!this.#contacts.has(activity.contactId))
+        return { ok: false, contactMissing: true, error: new Error('no such contact') };
+      this.#activities.set(activity.key, { ...activity, target: target.kind });
       return { ok: true };
     });
   }

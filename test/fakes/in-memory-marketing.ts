@@ -2,6 +2,9 @@ import type { Clock } from '../../src/clock.js';
 import type {
   MarketingContact,
   MarketingFeedPass,
+  MarketingInteraction,
+  MarketingInteractionPass,
+  MarketingMailing,
   MarketingPort,
   MarketingWrite,
   MarketingWriteOutcome,
@@ -21,8 +24,56 @@ type Entry = { bit: number; enabled: boolean };
  */
 export class InMemoryMarketing implements MarketingPort {
   readonly #contacts = new Map<string, Stored>();
+  readonly #interactions: MarketingInteraction[] = [];
+  readonly #mailings = new Map<string, MarketingMailing>();
+  #interactionIds = 0;
 
   constructor(private readonly clock: Clock) {}
+
+  /** A mailing the platform knows (what `mailing()` answers). */
+  addMailing(mailing: MarketingMailing): void {
+    this.#mailings.set(mailing.id, mailing);
+  }
+
+  /** The platform records an interaction now (its changedAt is the clock's now). */
+  recordInteraction(
+    interaction: Omit<MarketingInteraction, 'id' | 'changedAt' | 'at'> & { at?: number },
+  ): MarketingInteraction {
+    const now = this.clock.now();
+    const recorded = {
+      ...interaction,
+      at: interaction.at ?? now,
+      id: String(++this.#interactionIds),
+      changedAt: now,
+    };
+    this.#interactions.push(recorded);
+    return recorded;
+  }
+
+  interactionsStart(fromMs: number): string {
+    return JSON.stringify({ until: fromMs });
+  }
+
+  readInteractions(position: string): MarketingInteractionPass {
+    // Inclusive of the boundary, remembering what was read at it: an interaction recorded in the same
+    // millisecond as the last read is neither lost nor read twice.
+    const { until: from, atUntil = [] } = JSON.parse(position) as { until: number; atUntil?: string[] };
+    const until = this.clock.now();
+    const found = this.#interactions.filter(
+      (i) => i.changedAt >= from && i.changedAt <= until && !atUntil.includes(`${i.type}:${i.id}`),
+    );
+    const atEnd = this.#interactions.filter((i) => i.changedAt === until).map((i) => `${i.type}:${i.id}`);
+    return {
+      position: JSON.stringify({ until, atUntil: atEnd }),
+      async *[Symbol.asyncIterator]() {
+        if (found.length > 0) yield found;
+      },
+    };
+  }
+
+  async mailing(mailingId: string): Promise<MarketingMailing | null> {
+    return this.#mailings.get(mailingId) ?? null;
+  }
 
   /** A person's global opt-out, made in the platform. */
   optOut(externalId: string): void {

@@ -11,7 +11,18 @@ export const MAX_BATCH_OPERATIONS = 1000;
 /** One write inside a $batch. */
 export type BatchOperation =
   | { kind: 'upsert'; id: string; fields: Record<string, unknown>; options?: WriteOptions }
-  | { kind: 'delete'; id: string; etag?: string };
+  | { kind: 'delete'; id: string; etag?: string }
+  /**
+   * An upsert addressed by an alternate key, e.g. koppel_mailinginteractions(koppel_key='ab12'):
+   * created or updated by the key, so a repeated write leaves one row. Key values must be plain
+   * (see keyedTarget): Dataverse cannot address a key holding / < > * % & : \ ? +.
+   */
+  | {
+      kind: 'upsert-key';
+      entitySet: string;
+      key: Readonly<Record<string, string>>;
+      fields: Record<string, unknown>;
+    };
 
 /** A plain operation, or a change set: operations that succeed or fail together. */
 export type BatchItem = BatchOperation | { changeSet: BatchOperation[] };
@@ -112,22 +123,28 @@ function writeBatch(
 
 function writeOperation(baseUrl: string, planned: Planned, inChangeSet: boolean): string {
   const { operation } = planned;
-  const target = `${baseUrl}contacts(${checkedId(operation.id)})`;
+  const target =
+    operation.kind === 'upsert-key'
+      ? `${baseUrl}${keyedTarget(operation.entitySet, operation.key)}`
+      : `${baseUrl}contacts(${checkedId(operation.id)})`;
   const headers =
     operation.kind === 'upsert'
       ? { 'Content-Type': JSON_BODY, ...conditionHeaders(operation.options ?? {}) }
-      : operation.etag
-        ? { 'If-Match': operation.etag }
-        : {};
+      : operation.kind === 'upsert-key'
+        ? { 'Content-Type': JSON_BODY }
+        : operation.etag
+          ? { 'If-Match': operation.etag }
+          : {};
+  const writes = operation.kind !== 'delete';
   const lines = [
     'Content-Type: application/http',
     'Content-Transfer-Encoding: binary',
     ...(inChangeSet ? [`Content-ID: ${planned.contentId}`] : []),
     '',
-    `${operation.kind === 'upsert' ? 'PATCH' : 'DELETE'} ${target} HTTP/1.1`,
+    `${writes ? 'PATCH' : 'DELETE'} ${target} HTTP/1.1`,
     ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
     '',
-    operation.kind === 'upsert' ? JSON.stringify(operation.fields) : '',
+    writes ? JSON.stringify(operation.fields) : '',
   ];
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -171,9 +188,29 @@ function outcomesOf(
         executed: true,
         entityId: part.headers['odata-entityid'],
       };
-    const method = p.operation.kind === 'upsert' ? 'PATCH' : 'DELETE';
+    const method = p.operation.kind === 'delete' ? 'DELETE' : 'PATCH';
     return { index: p.index, ok: false, status: part.status, executed: true, error: partError(part, method) };
   });
+}
+
+const NAME = /^[a-z_][a-z0-9_]*$/;
+const KEY_VALUE = /^[A-Za-z0-9_.-]{1,450}$/;
+
+/** `set(column='value',...)`; names and values are checked, as they go into the URL unescaped. */
+export function keyedTarget(entitySet: string, key: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(key);
+  if (
+    !NAME.test(entitySet) ||
+    pairs.length === 0 ||
+    pairs.some(([k, v]) => !NAME.test(k) || !KEY_VALUE.test(v))
+  )
+    throw new PermanentError(
+      `An alternate key of ${entitySet} must be plain names and values (letters, digits, _ . -)`,
+      {
+        service: 'dataverse',
+      },
+    );
+  return `${entitySet}(${pairs.map(([k, v]) => `${k}='${v}'`).join(',')})`;
 }
 
 function partError(part: HttpPart, method: string): KoppelError {

@@ -1,5 +1,8 @@
 import { coerceError } from '../../errors.js';
 import {
+  type CrmActivity,
+  type CrmActivityOutcome,
+  type CrmActivityTarget,
   type CrmChangePage,
   type CrmChangeRead,
   CrmFeedExpiredError,
@@ -9,11 +12,15 @@ import {
   type CrmWrite,
   type CrmWriteOutcome,
 } from '../../sync/ports/index.js';
-import { MAX_BATCH_OPERATIONS } from './batch.js';
+import { activityOperation } from './activity-rows.js';
+import { type BatchOperation, MAX_BATCH_OPERATIONS } from './batch.js';
 import type { ContactRow } from './contact-reader.js';
 import { checkedId } from './contact-writer.js';
 import type { DynamicsClient } from './dynamics-client.js';
 import { ChangeTrackingExpiredError } from './dynamics-errors.js';
+
+/** Dataverse's error code for a row that does not exist (here: the contact an activity is bound to). */
+const OBJECT_DOES_NOT_EXIST = '0x80040217';
 
 /** Contacts fetched per request by id: keeps the $filter well inside URL limits. */
 const BY_ID = 50;
@@ -88,6 +95,41 @@ export class DynamicsPort implements CrmPort {
       const error = coerceError(thrown);
       return writes.map(() => ({ ok: false, notFound: false, error }));
     }
+  }
+
+  /** Upserts by alternate key in $batch calls of up to 1,000 operations, continuing past failures. */
+  async upsertActivities(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]> {
+    const outcomes: CrmActivityOutcome[] = [];
+    for (let i = 0; i < activities.length; i += MAX_BATCH_OPERATIONS) {
+      outcomes.push(...(await this.#activityChunk(activities.slice(i, i + MAX_BATCH_OPERATIONS), target)));
+    }
+    return outcomes;
+  }
+
+  async #activityChunk(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]> {
+    let operations: BatchOperation[];
+    try {
+      operations = activities.map((activity) => activityOperation(activity, target));
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      return activities.map(() => ({ ok: false, contactMissing: false, error }));
+    }
+    const results = await this.client.batch(operations, { continueOnError: true });
+    return activities.map((_, i): CrmActivityOutcome => {
+      const result = results[i];
+      if (result?.ok) return { ok: true };
+      const error = result?.error ?? new Error('the $batch gave no answer for this operation');
+      // A lookup bound to a contact that is gone answers 404 "Does Not Exist": deleted meanwhile. A 404
+      // for the table itself (the solution is not installed) is a failure to report, not a skip.
+      const contactMissing = result?.status === 404 && result.error?.detail.code === OBJECT_DOES_NOT_EXIST;
+      return { ok: false, contactMissing, error };
+    });
   }
 
   close(): Promise<void> {

@@ -33,4 +33,6 @@ export function createMailplusConnector(options: MailplusConnectorOptions): {
   const connector = new MailplusConnector(client, { clock: clientOptions.clock, ...feed });
   return { client, connector, close: () => client.close() };
 }
+export type { InteractionFeedOptions } from './mailplus-interaction-feed.js';
+export { MailplusInteractionFeed } from './mailplus-interaction-feed.js';
 export { MailplusPort } from './mailplus-port.js';

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../../clock.js';
 import type { MailplusClient } from './mailplus-client.js';
 import type { MailplusContact } from './mailplus-types.js';
+import { nextWindow, type WindowCheckpoint, WindowPass, type WindowPlan } from './windowed-feed.js';
 
 /**
  * Reads `GET /contact/updates/list` window after window. Mail+ has no webhooks and no change token,
@@ -10,12 +11,7 @@ import type { MailplusContact } from './mailplus-types.js';
  * hour, spotler.md §3.3). Contacts seen in the overlap are recognised by (externalId, lastChanged) and
  * not yielded twice; the memory of them is part of the checkpoint, so it survives a restart.
  */
-export interface ChangeFeedCheckpoint {
-  /** Epoch ms: where the last completed window ended. */
-  until: number;
-  /** `${externalId}@${lastChanged}` of changes already yielded that the next window will see again. */
-  seen: string[];
-}
+export type ChangeFeedCheckpoint = WindowCheckpoint;
 
 export interface ChangeFeedOptions {
   /** Must exceed the service's visibility lag plus clock skew; default 10 minutes. */
@@ -56,11 +52,7 @@ export class MailplusChangeFeed {
 
   /** One window, from the checkpoint (minus the overlap) to now. Iterate it, then read `.checkpoint`. */
   read(checkpoint: ChangeFeedCheckpoint): ChangeFeedPass {
-    // Up to Mail+'s now when its clock is ahead: a change it stamped in koppel's future is read at
-    // once instead of when koppel's clock gets there. The Date header drops the milliseconds, so Mail+
-    // may be up to a second further ahead; ending a window a little in Mail+'s future costs nothing.
-    const toMs = this.#clock.now() + Math.max(0, this.#serviceAheadMs + 999);
-    const fromMs = Math.max(0, Math.min(checkpoint.until, toMs) - this.#overlapMs);
+    const { fromMs, toMs } = nextWindow(checkpoint, this.#clock.now(), this.#serviceAheadMs, this.#overlapMs);
     return new ChangeFeedPass(this.#client, {
       fromMs,
       toMs,
@@ -73,95 +65,33 @@ export class MailplusChangeFeed {
   }
 }
 
-interface PassPlan {
-  fromMs: number;
-  toMs: number;
-  pageSize: number | undefined;
-  seen: Set<string>;
-  overlapMs: number;
-  onServiceTime: (serviceTime: number | undefined) => void;
-  /**
-   * A cap on what is remembered: the overlap after a large load can hold hundreds of thousands of
-   * changes. One not remembered is yielded again by the next window, where the sync drops it as an
-   * echo (its hash is already agreed): a little work, never a lost or doubled change.
-   */
-  rememberAtMost: number;
-}
-
+/** One window of the updates feed: the shared windowed reader over `GET /contact/updates/list`. */
 export class ChangeFeedPass implements AsyncIterable<MailplusContact> {
-  readonly #client: MailplusClient;
-  readonly #plan: PassPlan;
-  #done = false;
-  /** Where this window really ended, on the service's clock when known (see #anchor). */
-  #until: number;
+  readonly #pass: WindowPass<MailplusContact>;
 
-  constructor(client: MailplusClient, plan: PassPlan) {
-    this.#client = client;
-    this.#plan = plan;
-    this.#until = plan.toMs;
-  }
-
-  /** Where the next window will start; changes before it cannot come back, so they are forgotten. */
-  get #nextFromMs(): number {
-    return this.#until - this.#plan.overlapMs;
-  }
-
-  /**
-   * Mail+ stamps lastChanged with its own clock. When that clock is behind koppel's, a window that
-   * "ends now" by koppel's clock has only seen changes up to the service's now: the next window must
-   * start from there, or a change made just after this read lies before it and is lost for good,
-   * whatever the overlap. A service clock ahead of koppel's needs nothing: its stamps lie after the
-   * end and a later window reads them.
-   */
-  #anchor(serviceTime: number | undefined): void {
-    this.#plan.onServiceTime(serviceTime);
-    if (serviceTime !== undefined) this.#until = Math.min(this.#plan.toMs, serviceTime);
+  constructor(client: MailplusClient, plan: WindowPlan & { pageSize: number | undefined }) {
+    const { fromMs, toMs, pageSize } = plan;
+    this.#pass = new WindowPass(
+      async (after) => {
+        const page = await client.updatesPage({ fromMs, toMs, pageSize, after });
+        return { items: page.contacts, after: page.paging?.after, serviceTime: page.serviceTime };
+      },
+      (contact) => ({ key: contact.externalId, stamp: contact.lastChanged ?? 0 }),
+      plan,
+    );
   }
 
   get window(): { fromMs: number; toMs: number } {
-    return { fromMs: this.#plan.fromMs, toMs: this.#plan.toMs };
+    return this.#pass.window;
   }
 
   /** Only meaningful once iteration has finished; persist it after the changes are durably queued. */
   get checkpoint(): ChangeFeedCheckpoint {
-    if (!this.#done) throw new Error('The change feed window has not been read to the end yet');
-    const { seen, rememberAtMost } = this.#plan;
-    const nextFromMs = this.#nextFromMs;
-    const kept = [...seen]
-      .map((key) => ({ key, at: Number(key.slice(key.lastIndexOf('@') + 1)) }))
-      .filter(({ at }) => at >= nextFromMs)
-      .sort((a, b) => b.at - a.at)
-      .slice(0, rememberAtMost)
-      .map(({ key }) => key);
-    return { until: this.#until, seen: kept };
+    if (!this.#pass.done) throw new Error('The change feed window has not been read to the end yet');
+    return this.#pass.checkpoint;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<MailplusContact> {
-    const { fromMs, toMs, pageSize, seen, rememberAtMost } = this.#plan;
-    // The newest changes of this pass, in a ring: older ones make room (the set stays bounded).
-    const ring: string[] = [];
-    let remembered = 0;
-    let after: number | undefined;
-    do {
-      const page = await this.#client.updatesPage({ fromMs, toMs, pageSize, after });
-      if (after === undefined) this.#anchor(page.serviceTime);
-      const nextFromMs = this.#nextFromMs;
-      for (const contact of page.contacts) {
-        const key = `${contact.externalId}@${contact.lastChanged ?? 0}`;
-        if (seen.has(key)) continue;
-        // Only what the next window can return again is remembered: a pass over a million changes
-        // (the read-back of a first load) must not hold a key for each.
-        if ((contact.lastChanged ?? 0) >= nextFromMs && rememberAtMost > 0) {
-          const slot = remembered++ % rememberAtMost;
-          if (ring[slot] !== undefined) seen.delete(ring[slot]);
-          ring[slot] = key;
-          seen.add(key);
-        }
-        yield contact;
-      }
-      const next = page.paging?.after;
-      after = page.contacts.length > 0 && next !== undefined && next !== after ? next : undefined;
-    } while (after !== undefined);
-    this.#done = true;
+    for await (const page of this.#pass) yield* page;
   }
 }

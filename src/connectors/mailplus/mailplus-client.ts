@@ -1,4 +1,11 @@
 import { type KoppelError, PermanentError, RetryableError } from '../../errors.js';
+import {
+  INTERACTIONS_PAGE_SIZES,
+  interactionsResponseSchema,
+  type MailingDetails,
+  mailingDetailsSchema,
+  type WireInteraction,
+} from './interaction-types.js';
 import { errorForContactCode } from './mailplus-errors.js';
 import { MailplusHttp, type MailplusHttpOptions } from './mailplus-http.js';
 import {
@@ -58,6 +65,7 @@ export class MailplusClient {
   readonly #http: MailplusHttp;
   readonly #onUpdatesPageRefused: (refused: number, next: number) => void;
   #updatesPageSize: number = UPDATES_PAGE_SIZES[0];
+  #interactionsPageSize: number = INTERACTIONS_PAGE_SIZES[0];
 
   constructor(options: MailplusClientOptions) {
     const { onUpdatesPageRefused, ...httpOptions } = options;
@@ -177,6 +185,60 @@ export class MailplusClient {
     }
   }
 
+  /** One page of `GET /mailing-interaction/{type}` by change date (spotler.md §1.9). */
+  async interactionsPage(
+    type: 'sent' | 'opened' | 'clicked' | 'bounced',
+    query: InteractionsPageQuery,
+  ): Promise<InteractionsPage> {
+    if (query.pageSize !== undefined) return this.#interactions(type, query, query.pageSize);
+    for (;;) {
+      const size = this.#interactionsPageSize;
+      try {
+        return await this.#interactions(type, query, size);
+      } catch (error) {
+        // koppel's dates are always valid: a 400 is the page size refused. At 100 it is thrown.
+        const next = INTERACTIONS_PAGE_SIZES.find((smaller) => smaller < size);
+        if (!isBadRequest(error) || next === undefined) throw error;
+        this.#interactionsPageSize = Math.min(this.#interactionsPageSize, next);
+      }
+    }
+  }
+
+  async #interactions(
+    type: 'sent' | 'opened' | 'clicked' | 'bounced',
+    query: InteractionsPageQuery,
+    pageSize: number,
+  ): Promise<InteractionsPage> {
+    const { body, date } = await this.#http.send({
+      operation: `GET /mailing-interaction/${type}`,
+      method: 'GET',
+      path: `/mailing-interaction/${type}`,
+      query: {
+        fromChangeDate: new Date(query.fromChangeMs).toISOString(),
+        toChangeDate: new Date(query.toChangeMs).toISOString(),
+        pageSize,
+        after: query.after,
+      },
+    });
+    const page = interactionsResponseSchema.parse(body);
+    return { interactions: page.interactions, after: page.paging?.after, serviceTime: date };
+  }
+
+  /** `GET /mailing/{encryptedMailingId}`; null when Mail+ does not know the mailing (404). */
+  async mailing(encryptedMailingId: string): Promise<MailingDetails | null> {
+    try {
+      const { body } = await this.#http.send({
+        operation: 'GET /mailing/{encryptedMailingId}',
+        method: 'GET',
+        path: `/mailing/${encodeURIComponent(encryptedMailingId)}`,
+      });
+      return mailingDetailsSchema.parse(body);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
   async #updates(query: UpdatesPageQuery, pageSize: number): Promise<UpdatesPage> {
     const { body, date } = await this.#http.send({
       operation: 'GET /contact/updates/list',
@@ -191,6 +253,20 @@ export class MailplusClient {
     });
     return { ...contactsResponseSchema.parse(body), serviceTime: date };
   }
+}
+
+export interface InteractionsPageQuery {
+  /** Epoch ms of the change-date window (fromChangeDate/toChangeDate), sent as ISO 8601. */
+  fromChangeMs: number;
+  toChangeMs: number;
+  pageSize?: number;
+  after?: number;
+}
+
+export interface InteractionsPage {
+  interactions: WireInteraction[];
+  after?: number;
+  serviceTime?: number;
 }
 
 function isNotFound(error: unknown): boolean {

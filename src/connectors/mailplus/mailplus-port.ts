@@ -1,6 +1,8 @@
 import type {
   MarketingContact,
   MarketingFeedPass,
+  MarketingInteractionPass,
+  MarketingMailing,
   MarketingPort,
   MarketingWrite,
   MarketingWriteOutcome,
@@ -9,17 +11,42 @@ import type { ChangeFeedCheckpoint, ChangeFeedPass } from './mailplus-change-fee
 import { MailplusChangeFeed } from './mailplus-change-feed.js';
 import type { MailplusClient } from './mailplus-client.js';
 import { isGloballyOptedOut, type MailplusConnector, permissionsOf } from './mailplus-connector.js';
+import { MailplusInteractionFeed } from './mailplus-interaction-feed.js';
 import type { MailplusContact } from './mailplus-types.js';
+import type { WindowCheckpoint } from './windowed-feed.js';
 
 /** The marketing port on the Mail+ REST API: bulk writes, the windowed updates feed, anonymization. */
 export class MailplusPort implements MarketingPort {
+  readonly #interactions: MailplusInteractionFeed;
+
   constructor(
     private readonly connector: MailplusConnector,
     private readonly client: MailplusClient,
-  ) {}
+    /** The interaction feeds' reader; default one with the contact feed's defaults. */
+    interactions?: MailplusInteractionFeed,
+  ) {
+    this.#interactions = interactions ?? new MailplusInteractionFeed(client);
+  }
 
-  serviceTime(now: number): Promise<number | undefined> {
-    return this.connector.serviceTime(now);
+  interactionsStart(fromMs: number): string {
+    return JSON.stringify(MailplusInteractionFeed.startingAt(fromMs));
+  }
+
+  readInteractions(position: string): MarketingInteractionPass {
+    return this.#interactions.read(JSON.parse(position) as WindowCheckpoint);
+  }
+
+  async mailing(mailingId: string): Promise<MarketingMailing | null> {
+    const details = await this.client.mailing(mailingId);
+    return (
+      details && { id: details.encryptedId, name: details.name, subject: details.message?.subject ?? null }
+    );
+  }
+
+  async serviceTime(now: number): Promise<number | undefined> {
+    const serviceTime = await this.connector.serviceTime(now);
+    this.#interactions.observeServiceTime(serviceTime);
+    return serviceTime;
   }
 
   feedStart(fromMs: number): string {

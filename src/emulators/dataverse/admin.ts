@@ -76,6 +76,18 @@ export class EmulatorAdmin {
     for (const id of contactIds) members.delete(id);
   }
 
+  /** A campaign (what a campaign response is regarding); returns its id. */
+  createCampaign(name: string): string {
+    const id = this.store.newId();
+    this.store.campaigns.set(id, name);
+    return id;
+  }
+
+  /** The rows of an activity table (koppel_mailinginteractions, campaignresponses), one per key. */
+  activities(entitySet = 'koppel_mailinginteractions'): Row[] {
+    return [...this.store.activityRows(entitySet).values()].map((row) => ({ ...row }));
+  }
+
   setFaults(rates: FaultRates): void {
     this.faultInjector.setRates(rates);
   }

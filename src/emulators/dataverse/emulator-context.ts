@@ -16,4 +16,6 @@ export interface EmulatorContext {
   identity: { UserId: string; BusinessUnitId: string; OrganizationId: string };
   /** Updates a test has scripted to fail (a plug-in refusing, a transient error). */
   updateFaults: UpdateFaults;
+  /** Whether koppel's interactions solution is installed (its activity table and alternate keys). */
+  activityTables: boolean;
 }

@@ -37,6 +37,8 @@ export interface DataverseEmulatorOptions {
    * filtered, change-tracked and validated like the standard columns.
    */
   customColumns?: Readonly<Record<string, Column>>;
+  /** Whether koppel's interactions solution is installed (its activity table, the keys); default true. */
+  activityTables?: boolean;
 }
 
 export interface DataverseEmulator {
@@ -92,6 +94,7 @@ export async function startDataverseEmulator(
     changeTokenLifetimeMs: options.changeTokenLifetimeMs ?? SEVEN_DAYS_MS,
     identity: { UserId: random.uuid(), BusinessUnitId: random.uuid(), OrganizationId: random.uuid() },
     updateFaults,
+    activityTables: options.activityTables ?? true,
   };
   server.on(
     'request',

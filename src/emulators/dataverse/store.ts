@@ -31,6 +31,10 @@ export class DataverseStore {
   readonly lists = new Map<string, ListRecord>();
   readonly members = new Map<string, Set<string>>();
   readonly tombstones: Tombstone[] = [];
+  /** Campaigns (for campaign responses): id -> name. */
+  readonly campaigns = new Map<string, string>();
+  /** Activity tables with the alternate key koppel_key: entity set -> key -> row. */
+  readonly #activities = new Map<string, Map<string, Row>>();
   /** How many synthetic people were seeded, so a later seed continues with new people. */
   seededPeople = 0;
   #version: number;
@@ -123,6 +127,21 @@ export class DataverseStore {
     this.lists.set(list.listid, list);
     this.members.set(list.listid, new Set());
     return list;
+  }
+
+  activityRows(entitySet: string): ReadonlyMap<string, Row> {
+    return this.#activities.get(entitySet) ?? new Map();
+  }
+
+  putActivity(entitySet: string, key: string, row: Row): void {
+    const rows = this.#activities.get(entitySet) ?? new Map<string, Row>();
+    this.#activities.set(entitySet, rows);
+    const before = rows.get(key);
+    rows.set(key, row);
+    this.#record(() => {
+      if (before) rows.set(key, before);
+      else rows.delete(key);
+    });
   }
 
   /** Runs `work`; if it throws, every write it made is undone and the error is rethrown. */

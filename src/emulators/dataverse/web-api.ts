@@ -1,3 +1,4 @@
+import { activityTableOf, handleActivities } from './activities.js';
 import {
   type ApiRequest,
   type ApiResponse,
@@ -46,6 +47,11 @@ function route(req: ApiRequest, ctx: EmulatorContext): ApiResponse {
     throw faults.methodNotAllowed(req.method);
   }
   if (head === 'lists' || head.startsWith('lists(')) return handleLists(req, segments, ctx);
+  const activities = activityTableOf(head);
+  if (activities) {
+    if (segments.length > 1) throw faults.unknownSegment(segments[1]!);
+    return handleActivities(req, activities, head, ctx);
+  }
   throw faults.unknownSegment(head);
 }
 

@@ -44,6 +44,18 @@ function route(
     return { status: 200, body: { externalIds: admin.seed(positiveInt(body.count)) } };
   }
   if (method === 'GET' && path === '/contacts') return { status: 200, body: admin.contacts() };
+  if (method === 'POST' && path === '/mailings') {
+    const rate = (value: unknown) =>
+      typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
+    const simulated = admin.simulateMailing({
+      name: typeof body.name === 'string' ? body.name : 'Emulated mailing',
+      subject: typeof body.subject === 'string' ? body.subject : 'Emulated subject',
+      openRate: rate(body.openRate),
+      clickRate: rate(body.clickRate),
+      bounceRate: rate(body.bounceRate),
+    });
+    return { status: 200, body: simulated };
+  }
   if (method === 'GET' && path === '/requests') return { status: 200, body: admin.requestCounts() };
   if (method === 'PUT' && path === '/faults') {
     admin.setFaults((body.rates ?? {}) as FaultRates);

@@ -4,6 +4,8 @@ import type { Fault, FaultInjector } from '../shared/faults.js';
 import { type ApiRequest, routeContactApi } from './contact-routes.js';
 import type { ContactStore } from './contact-store.js';
 import { BodyTooLargeError, errorReply, type Reply, readBody, send } from './http-reply.js';
+import type { InteractionLog } from './interaction-log.js';
+import { routeInteractionApi } from './interaction-routes.js';
 import type { OAuthVerifier } from './oauth-verifier.js';
 import type { RequestRecorder } from './request-recorder.js';
 
@@ -13,6 +15,8 @@ import type { RequestRecorder } from './request-recorder.js';
  */
 export interface ApiContext {
   store: ContactStore;
+  /** Mailings and the interaction feeds. */
+  interactions: InteractionLog;
   verifier: OAuthVerifier;
   /** Scripted faults first (FaultInjector.inject), then random draws. */
   faults: FaultInjector;
@@ -56,7 +60,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     body,
     url,
   };
-  return reply(routeContactApi(ctx.store, request));
+  return reply(routeInteractionApi(ctx.interactions, request) ?? routeContactApi(ctx.store, request));
 
   function reply(answer: Reply): void {
     send(req, res, answer);

@@ -16,6 +16,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin-routes.js';
 import { type ApiContext, handleApi } from './api-handler.js';
 import { ContactStore } from './contact-store.js';
 import { errorReply, send } from './http-reply.js';
+import { InteractionLog } from './interaction-log.js';
 import { OAuthVerifier } from './oauth-verifier.js';
 import { RequestRecorder } from './request-recorder.js';
 
@@ -78,7 +79,13 @@ export async function startMailplusEmulator(
   });
   const faults = new FaultInjector(seededRandom(seed ^ 0x5bd1e995), options.faults);
   const recorder = new RequestRecorder(clock);
-  const admin = createAdmin({ store, faults, recorder, random, seed });
+  // Its own random stream: adding mailings must not change the seeded contacts.
+  const interactions = new InteractionLog(
+    clock,
+    seededRandom(seed ^ 0x1f123bb5),
+    options.updatesLagMs ?? 2000,
+  );
+  const admin = createAdmin({ store, interactions, faults, recorder, random, seed });
   if (options.seedContacts) admin.seed(options.seedContacts);
   const verifier = new OAuthVerifier({
     consumerKey,
@@ -87,7 +94,7 @@ export async function startMailplusEmulator(
     maxSkewSeconds: options.maxClockSkewSeconds,
   });
   const certificate = tls ? await selfSignedCertificate() : undefined;
-  const api: ApiContext = { store, verifier, faults, recorder, scheme: tls ? 'https' : 'http' };
+  const api: ApiContext = { store, interactions, verifier, faults, recorder, scheme: tls ? 'https' : 'http' };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     // Like any HTTP server, the service dates its answers; on the emulator's clock, so tests can skew it.
     res.setHeader('date', new Date(clock.now()).toUTCString());

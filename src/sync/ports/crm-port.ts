@@ -4,7 +4,7 @@ import { PermanentError } from '../../errors.js';
  * The CRM side of the sync, owned by the core: what the engine needs from a CRM (first: Dataverse),
  * in the core's own terms. Field names are the CRM's (the sync definition maps them); ids are strings.
  */
-export interface CrmPort {
+export interface CrmPort extends CrmActivities {
   /**
    * The change feed: every contact created, updated or deleted since `from` (null: all of them, the
    * first load), page by page. A page's `resumeAt`/`nextRound` are opaque positions to store.
@@ -63,3 +63,40 @@ export type CrmWriteOutcome =
 
 /** The stored feed position is too old (the CRM forgot it): the engine reads everything again. */
 export class CrmFeedExpiredError extends PermanentError {}
+
+/**
+ * One interaction to record in the CRM as an activity of a contact. `key` is deterministic per
+ * (contact, mailing, type, time): the CRM upserts by it, so a re-read or a redelivery after a crash
+ * writes the same row again instead of a second one. Only ids, the mailing's name and subject, and
+ * the interaction's facts: no personal data beyond the contact's id.
+ */
+export interface CrmActivity {
+  key: string;
+  contactId: string;
+  type: 'sent' | 'opened' | 'clicked' | 'bounced';
+  at: number;
+  mailingId: string;
+  mailingName: string | null;
+  subject: string | null;
+  link: string | null;
+  bounceType: 'hard' | 'soft' | null;
+}
+
+/** Where activities go: the documented custom activity table, or the standard campaign response. */
+export type CrmActivityTarget =
+  | { kind: 'custom-activity' }
+  | { kind: 'campaign-response'; campaignId: string };
+
+export type CrmActivityOutcome =
+  | { ok: true }
+  /** `contactMissing`: the contact is gone from the CRM; nothing was written and retrying cannot help. */
+  | { ok: false; contactMissing: boolean; error: Error };
+
+/** The interactions feed's need of a CRM, beside the contact port. */
+export interface CrmActivities {
+  /** Upserts activities by their key in as few calls as the CRM allows; one outcome per activity. */
+  upsertActivities(
+    activities: readonly CrmActivity[],
+    target: CrmActivityTarget,
+  ): Promise<CrmActivityOutcome[]>;
+}

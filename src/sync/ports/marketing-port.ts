@@ -6,7 +6,7 @@ import type { KoppelError } from '../../errors.js';
  * properties use the platform's names (the sync definition maps them). Permissions are a set property
  * `permissions` of `{ bit, enabled }` entries, read as `consent`.
  */
-export interface MarketingPort {
+export interface MarketingPort extends MarketingInteractions {
   /** The platform's clock (ms epoch), read with its cheapest call; undefined when it does not say. */
   serviceTime(now: number): Promise<number | undefined>;
   /** The feed position of a first run that reads changes from `fromMs` on. */
@@ -59,4 +59,54 @@ export type MarketingWriteOutcome =
 export interface MarketingFeedPass extends AsyncIterable<MarketingContact> {
   /** Where the next pass starts; read it after iterating. */
   readonly position: string;
+}
+
+/** The four interaction feeds of a mailing (spotler.md §1.9). */
+export const INTERACTION_TYPES = ['sent', 'opened', 'clicked', 'bounced'] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+
+/**
+ * One interaction of a person with a mailing, as the platform reports it: ids and facts only. `at` is
+ * when it happened, `changedAt` when the platform recorded it (the feed is read by the latter).
+ */
+export interface MarketingInteraction {
+  readonly type: InteractionType;
+  /** The platform's id of the interaction, unique per type. */
+  readonly id: string;
+  readonly externalId: string;
+  readonly mailingId: string;
+  readonly at: number;
+  readonly changedAt: number;
+  /** Clicks: the link clicked, when the platform says. */
+  readonly link?: string;
+  /** Bounces: hard or soft. */
+  readonly bounceType?: 'hard' | 'soft';
+  /** Sent interactions carry the mailing's name and subject. */
+  readonly mailingName?: string;
+  readonly subject?: string;
+}
+
+/** A mailing's name and subject (what an activity in the CRM shows); null subject when it has none. */
+export interface MarketingMailing {
+  readonly id: string;
+  readonly name: string;
+  readonly subject: string | null;
+}
+
+/** One pass over the interaction feeds, a page at a time; store `position` after iterating it. */
+export interface MarketingInteractionPass extends AsyncIterable<MarketingInteraction[]> {
+  readonly position: string;
+}
+
+/**
+ * What the interactions feed needs of a platform, beside the contact port: the feeds by change date
+ * and the mailing lookup. A separate interface so the core's contact sync does not depend on it.
+ */
+export interface MarketingInteractions {
+  /** The feed position of a first run that reads interactions recorded from `fromMs` on. */
+  interactionsStart(fromMs: number): string;
+  /** One pass of the four feeds from a stored position, up to now. */
+  readInteractions(position: string): MarketingInteractionPass;
+  /** A mailing's name and subject; null when the platform does not know it. */
+  mailing(mailingId: string): Promise<MarketingMailing | null>;
 }
