@@ -50,6 +50,21 @@ async function opsListener(app: App, leaseFresh: () => boolean): Promise<Beside>
   }
 }
 
+/**
+ * The tenant's interactions feed after its sync round (off unless the tenant switched it on). Its own
+ * failure is logged and read again next round: it never stops the contact sync or another tenant.
+ */
+async function interactionsPass(app: App, tenant: string): Promise<void> {
+  try {
+    await app.interactions.run(tenant);
+  } catch (error) {
+    app.log.warn(
+      { event: 'interactions.pass-failed', tenant, error: (error as Error).name },
+      'interactions pass failed; the window is read again next round',
+    );
+  }
+}
+
 /** What runs beside the worker in the same process (`koppel run`: the admin server). */
 export interface Beside {
   lines: string[];
@@ -142,6 +157,7 @@ export async function runWorker(app: App, io: CliIo, options: WorkerRunOptions):
         log.debug({ event: 'sync.round-start', tenant, worker: coordinator.workerId }, 'sync round starts');
         try {
           failed += (await syncAllOnce(engine, [tenant], log)).failed;
+          await interactionsPass(app, tenant);
         } finally {
           busy.delete(tenant);
         }
