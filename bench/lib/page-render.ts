@@ -1,18 +1,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import { percentile, round } from './stats.js';
-
-const CHROMIUM = process.env.KOPPEL_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface PageRender {
   p50Ms: number;
@@ -33,7 +22,7 @@ export async function timePageRender(
   loads: number,
 ): Promise<PageRender | { skipped: string }> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM} (apt-get install chromium)` };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     await context.addCookies([{ ...cookie, url: baseUrl }]);

@@ -2,27 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/lib/chromium.js';
 
-/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); the tests never download a browser. */
-export const CHROMIUM = process.env.KOPPEL_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM } from '../../bench/lib/chromium.js';
 export const SCREENSHOTS = join(process.cwd(), 'test-output', 'console');
 
-// As root and on a closed network: no sandbox, and none of Chromium's calls home (they are refused here).
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-}
+export const launchBrowser = launchChromium;
 
 export interface ConsolePage {
   page: Page;
