@@ -57,7 +57,7 @@ const { values: opts } = parseArgs({
     'skip-live': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     // As bin/koppel.js runs koppel.
-    'node-flags': { type: 'string', default: '--max-old-space-size=192' },
+    'node-flags': { type: 'string', default: '--max-old-space-size=192 --max-semi-space-size=2' },
     'feed-page-size': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
