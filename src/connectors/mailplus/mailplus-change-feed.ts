@@ -106,9 +106,13 @@ export class MailplusChangeFeed {
     // Up to the moment that is now overlapMs old by the last window's end (on Mail+'s clock).
     const ripe = Math.min(checkpoint.until, toMs) - this.#overlapMs;
     const rechecking = this.#headMs < this.#overlapMs;
+    // A recheck that has fallen behind (after a round as long as a large first load) catches up a
+    // slice at a time, twice as fast as time passes between passes: one pass rechecking minutes of a
+    // load's writes at once would stall the live rounds behind it.
+    const span = Math.max(this.#recheckEveryMs, 2 * (toMs - checkpoint.until));
     const recheck =
       rechecking && ripe - matured >= this.#recheckEveryMs
-        ? { fromMs: Math.max(0, matured), toMs: ripe }
+        ? { fromMs: Math.max(0, matured), toMs: Math.min(ripe, Math.max(0, matured) + span) }
         : null;
     return new ChangeFeedPass(this.#client, {
       fromMs,

@@ -111,4 +111,39 @@ describe('updates feed with a long overlap: a short head window and a recheck of
     const ids = restarted.flatMap((r) => r.ids);
     assert.deepEqual(ids, ['after-restart', 'early']);
   });
+
+  it('after one pass as long as a large load, the recheck catches up in slices, not all at once', async () => {
+    const clock = new ManualClock(T0);
+    pair = await startPair({ clock, emulator: { updatesLagMs: 1000 } });
+    const feed = new MailplusChangeFeed(pair.client, { clock, overlapMs: OVERLAP, pageSize: 100 });
+    // A 400 s first load: one round, whose feed pass comes at its end.
+    for (let i = 0; i < 400; i++) {
+      clock.set(T0 + 1000 + i * 1000);
+      await pair.client.upsertContact(person(`long-${i}`));
+    }
+    clock.set(T0 + 405_000);
+    let checkpoint = MailplusChangeFeed.startingAt(T0);
+    const read = async () => {
+      const pass = feed.read(checkpoint);
+      const ids: string[] = [];
+      for await (const contact of pass) ids.push(contact.externalId);
+      checkpoint = pass.checkpoint;
+      return { ids, recheck: pass.recheck };
+    };
+    assert.equal((await read()).ids.length, 400);
+    const spans: number[] = [];
+    for (let round = 0; round < 60; round++) {
+      clock.advance(POLL);
+      const { ids, recheck } = await read();
+      assert.deepEqual(ids, []);
+      if (recheck) spans.push(recheck.toMs - recheck.fromMs);
+    }
+    // The backlog was 100 s (a 400 s load, rechecked once 300 s old): slices of at most 10 s.
+    assert.ok(spans.length >= 10, `${spans.length} rechecks`);
+    assert.ok(Math.max(...spans) <= 10_000, `largest slice ${Math.max(...spans)} ms`);
+    assert.ok(
+      checkpoint.matured! >= checkpoint.until - OVERLAP - 10_000,
+      'caught up: the matured point is back within one step of overlap-old',
+    );
+  });
 });
