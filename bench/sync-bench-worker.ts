@@ -17,6 +17,7 @@ import type { SyncContext } from '../src/sync/sync-context.js';
 import type { SyncEngine } from '../src/sync/sync-engine.js';
 import type { RoundResult } from '../src/sync/tenant-sync.js';
 import { mailplusClientFor } from '../src/tenants/connect.js';
+import { referencePipeline } from './lib/reference-pipeline.js';
 import { serve } from './lib/rpc.js';
 import type { EmulatorInfo } from './sync-bench-emulator.js';
 
@@ -310,6 +311,10 @@ serve({
     live!.stop = true;
     return live!.done;
   },
+  /** The bare reference pipeline (bench/lib/reference-pipeline.ts) on the same emulators. */
+  reference: () => referencePipeline(ctx!),
+  /** process.memoryUsage() now, after a full GC when exposed. */
+  memory: () => process.memoryUsage(),
   heapSnapshot: (dir: string) => writeHeapSnapshot(join(dir, `sync-bench-${process.pid}.heapsnapshot`)),
   /** Closes koppel and exits cleanly (so --cpu-prof writes its profile). */
   close: async () => {

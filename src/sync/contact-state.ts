@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/open-store.js';
+import type { Store, WriteOptions } from '../store/open-store.js';
 import type { Database, SyncContactsTable } from '../store/schema.js';
 import { type Fence, fenced, NO_FENCE } from './fence.js';
 
@@ -55,10 +55,16 @@ export class ContactStateStore {
     private readonly fence: Fence = NO_FENCE,
   ) {}
 
+  /**
+   * `options.durable: false` for records whose loss on power failure the caller tolerates (see
+   * WriteOptions): a deliverer's record of a write, committed before the queue settles the message, so
+   * a lost record always comes with a lost settlement and the message is delivered again.
+   */
   async update<T>(
     tenantId: string,
     ids: readonly string[],
     change: (states: Map<string, ContactState>) => T,
+    options?: WriteOptions,
   ): Promise<T> {
     const unique = [...new Set(ids)];
     return this.store.writeTransaction(async (trx) => {
@@ -74,7 +80,7 @@ export class ContactStateStore {
       );
       await this.#save(trx, tenantId, dirty);
       return result;
-    });
+    }, options);
   }
 
   /** A snapshot for reading only (no lock); missing contacts come back as empty states. */

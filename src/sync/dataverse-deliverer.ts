@@ -71,6 +71,8 @@ async function write(ctx: SyncContext, planned: Planned[], outcomes: Outcome[]):
           markSynced(state, key, change.hash, 'mailplus');
       }
     },
+    // Settled after this commit: losing it (power cut) loses the settlement too; the update is redone.
+    { durable: false },
   );
   for (const [i, p] of planned.entries()) {
     const result = results[i]!;

@@ -185,6 +185,9 @@ async function writeUpserts(
           markSynced(state, key, change.hash, 'dataverse');
       }
     },
+    // Settled after this commit: losing it (power cut) loses the settlement too, and the redelivery
+    // finds its own write in Mail+ (an insert-only create answers "exists").
+    { durable: false },
   );
   for (const u of upserts) {
     const result = results.get(u.index);
