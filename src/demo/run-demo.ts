@@ -8,6 +8,7 @@ import { startDataverseEmulator } from '../emulators/dataverse/emulator.js';
 import { startMailplusEmulator } from '../emulators/mailplus/index.js';
 import { demoInteractions } from '../interactions/demo-interactions.js';
 import { createLogger } from '../log/logger.js';
+import { type StatusServer, startStatusServer } from '../status/status-server.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import type { SyncStats } from '../sync/sync-stats.js';
 import { type DemoConsole, openDemoConsole } from './demo-console.js';
@@ -58,6 +59,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
   );
   const { engine } = app;
   let web: DemoConsole | undefined;
+  let status: StatusServer | undefined;
   try {
     await app.tenants.add(TENANT, 'Demo BV');
     await app.tenants.updateSettings(TENANT, {
@@ -75,6 +77,14 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     if (app.config.server.enabled) {
       web = await openDemoConsole(app, engine);
       for (const line of web.lines) out(line);
+    }
+    if (app.config.status.enabled) {
+      const config = { ...app.config, status: { ...app.config.status, port: 0 } };
+      status = await startStatusServer({ app, engine, config, log: createLogger('silent') });
+      const { selfSigned, certFile } = status.certificate;
+      out(
+        `  status API: ${status.url}/status (${selfSigned ? 'self-signed; trust' : 'certificate'} ${certFile}; no sign-in, ids and counts only)`,
+      );
     }
 
     out('\n1. Initial load: Dataverse -> Mail+');
@@ -136,6 +146,7 @@ export async function runDemo(config: KoppelConfig, options: DemoOptions): Promi
     await keepSyncing(engine, clock, options);
     return 0;
   } finally {
+    await status?.close();
     await web?.server.close();
     await app.close();
     await dataverse.close();

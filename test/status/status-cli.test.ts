@@ -96,12 +96,16 @@ describe('koppel start runs the admin server (one listener), demo its console', 
     assert.match(run.stderr, /server\.host: 0\.0\.0\.0 is not a loopback address.*provided certificate/);
   });
 
-  it('demo prints the URL of its console, on the admin server', async () => {
+  it('demo prints the URL of its console, on the admin server, and of its status API', async () => {
     const run = await runCliInProcess(
       ['demo', '--contacts', '5', '--exit-when-done', '--poll-interval', '200'],
       env,
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /console: {4}https:\/\/127\.0\.0\.1:\d+\/ \(self-signed certificate/);
+    assert.match(
+      run.stdout,
+      /status API: https:\/\/127\.0\.0\.1:\d+\/status \(self-signed; trust .*status\.crt; no sign-in/,
+    );
   });
 });
